@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+// Makes sure MongoDB (or our FerretDB build) and Redis answer, starting them when needed.
+// Used by `npm start`, the test suite's global setup and .ci/run; runnable alone:
+//   node scripts/services.mjs up     start what is missing, print the URLs, stay in the foreground
+//   node scripts/services.mjs check  only report what answers
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const FERRET_SRC = path.join(ROOT, 'tools', 'ferretdb');
+const FERRET_BIN = path.join(ROOT, '.cache', 'ferretdb', 'ferretdb-lite');
+const DATA = path.join(ROOT, '.data');
+
+const HELP_MONGO = `No MongoDB-compatible server could be found or started. Do one of:
+  - set MONGODB_URI to a running MongoDB 7 (e.g. mongodb://127.0.0.1:27017), or
+  - run "docker compose up -d mongo redis" on a machine with Docker, or
+  - install Go >= 1.24 (https://go.dev/dl) so the project can build its FerretDB server (tools/ferretdb), or
+  - install mongod and put it on PATH.`;
+const HELP_REDIS = `No Redis server could be found or started. Do one of:
+  - set REDIS_URL to a running Redis 7 (e.g. redis://127.0.0.1:6379), or
+  - run "docker compose up -d redis", or
+  - install redis-server (Debian/Ubuntu: apt-get install redis-server).`;
+
+const log = (msg) => process.stderr.write(`[services] ${msg}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function tcpOpen(host, port, timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const done = (ok) => { s.destroy(); resolve(ok); };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export async function mongoAnswers(uri, timeoutMs = 1500) {
+  const { MongoClient } = createRequire(require.resolve('mongoose'))('mongodb');
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+export async function redisAnswers(url, timeoutMs = 1500) {
+  const { Redis } = require('ioredis');
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function waitFor(check, what, child, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}; see ${child.logFile}`);
+    if (await check()) return;
+    await sleep(250);
+  }
+  throw new Error(`${what} did not answer within ${timeoutMs / 1000} s; see ${child?.logFile ?? 'its log'}`);
+}
+
+function startChild(name, cmd, args) {
+  fs.mkdirSync(path.join(DATA, 'logs'), { recursive: true });
+  const logFile = path.join(DATA, 'logs', `${name}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(cmd, args, { stdio: ['ignore', out, out], detached: false });
+  child.logFile = logFile;
+  log(`started ${name} (pid ${child.pid}), log: ${path.relative(ROOT, logFile)}`);
+  return child;
+}
+
+function ferretSourceHash() {
+  const h = createHash('sha256');
+  for (const f of ['main.go', 'go.mod', 'go.sum']) h.update(fs.readFileSync(path.join(FERRET_SRC, f)));
+  return h.digest('hex');
+}
+
+/** Builds tools/ferretdb once; rebuilt only when its sources change. */
+export function buildFerret() {
+  const stamp = `${FERRET_BIN}.sha256`;
+  const hash = ferretSourceHash();
+  if (fs.existsSync(FERRET_BIN) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return FERRET_BIN;
+  const go = which('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+  if (!go) return null;
+  log('building the FerretDB server (tools/ferretdb); the first build downloads modules and takes a few minutes');
+  fs.mkdirSync(path.dirname(FERRET_BIN), { recursive: true });
+  const started = Date.now();
+  const r = spawnSync(go, ['build', '-trimpath', '-o', FERRET_BIN, '.'], { cwd: FERRET_SRC, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CGO_ENABLED: '0' } });
+  if (r.status !== 0) throw new Error(`go build of tools/ferretdb failed (exit ${r.status})`);
+  fs.writeFileSync(stamp, hash);
+  log(`FerretDB built in ${Math.round((Date.now() - started) / 1000)} s`);
+  return FERRET_BIN;
+}
+
+/**
+ * Ensures a MongoDB-compatible server answers. Returns its base URI (no database name) and the
+ * child process when this call started one.
+ */
+export async function ensureMongo() {
+  if (process.env.MONGODB_URI) {
+    const base = process.env.MONGODB_URI;
+    if (!(await mongoAnswers(base, 3000))) throw new Error(`MONGODB_URI is set but nothing answers there (${base.replace(/\/\/[^@]*@/, '//***@')})`);
+    return { uri: base, child: null, kind: 'MONGODB_URI' };
+  }
+  const local = 'mongodb://127.0.0.1:27017';
+  if (await mongoAnswers(local)) return { uri: local, child: null, kind: 'running' };
+  if (await tcpOpen('127.0.0.1', 27017)) throw new Error('Port 27017 is taken by something that does not answer as MongoDB');
+
+  let child;
+  if (which('mongod')) {
+    fs.mkdirSync(path.join(DATA, 'mongod'), { recursive: true });
+    child = startChild('mongod', 'mongod', ['--dbpath', path.join(DATA, 'mongod'), '--bind_ip', '127.0.0.1', '--port', '27017']);
+  } else {
+    const bin = buildFerret();
+    if (!bin) throw new Error(HELP_MONGO);
+    child = startChild('ferretdb', bin, ['-listen', '127.0.0.1:27017', '-data', path.join(DATA, 'ferretdb')]);
+  }
+  await waitFor(() => mongoAnswers(local, 500), 'the MongoDB-compatible server', child);
+  return { uri: local, child, kind: child.spawnfile };
+}
+
+export async function ensureRedis() {
+  if (process.env.REDIS_URL) {
+    if (!(await redisAnswers(process.env.REDIS_URL, 3000))) throw new Error('REDIS_URL is set but nothing answers there');
+    return { url: process.env.REDIS_URL, child: null, kind: 'REDIS_URL' };
+  }
+  const local = 'redis://127.0.0.1:6379';
+  if (await redisAnswers(local)) return { url: local, child: null, kind: 'running' };
+  const bin = which('redis-server');
+  if (!bin) throw new Error(HELP_REDIS);
+  fs.mkdirSync(path.join(DATA, 'redis'), { recursive: true });
+  const child = startChild('redis', bin, ['--bind', '127.0.0.1', '--port', '6379', '--dir', path.join(DATA, 'redis'), '--appendonly', 'yes', '--save', '']);
+  await waitFor(() => redisAnswers(local, 500), 'redis-server', child);
+  return { url: local, child, kind: 'redis-server' };
+}
+
+/** Stops the servers a call started (never one that was already running). */
+export async function stopChildren(children) {
+  await Promise.all(
+    children.filter(Boolean).map(
+      (c) =>
+        new Promise((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+          c.once('exit', () => { clearTimeout(t); resolve(); });
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/** Puts a database name on a base URI, keeping any query string. */
+export function withDatabase(base, db) {
+  const u = new URL(base);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+async function main() {
+  const cmd = process.argv[2] ?? 'check';
+  if (cmd === 'check') {
+    const m = await mongoAnswers(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+    const r = await redisAnswers(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    console.log(JSON.stringify({ mongo: m ? 'up' : 'down', redis: r ? 'up' : 'down' }));
+    process.exit(m && r ? 0 : 1);
+  }
+  if (cmd === 'build-ferretdb') {
+    console.log(buildFerret() ?? 'go not found');
+    return;
+  }
+  if (cmd === 'up') {
+    const mongo = await ensureMongo();
+    const redis = await ensureRedis();
+    console.log(JSON.stringify({ MONGODB_URI: mongo.uri, REDIS_URL: redis.url, started: [mongo.child && 'mongo', redis.child && 'redis'].filter(Boolean) }));
+    const children = [mongo.child, redis.child].filter(Boolean);
+    if (!children.length) return;
+    log('press Ctrl-C to stop the servers started here');
+    const stop = () => stopChildren(children).then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+  console.error('usage: node scripts/services.mjs [check|up|build-ferretdb]');
+  process.exit(2);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(`[services] ${err.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,22 @@
+import { Router } from 'express';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { requireRole } from '../auth/auth.middleware';
+import type { Context } from '../context';
+
+/** The BullMQ dashboard, for the commission and administrators only. */
+export function queueBoard(ctx: Context): Router {
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath('/admin/queues');
+  createBullBoard({ queues: ctx.queues.all().map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
+  const r = Router();
+  r.use(requireRole('commission', 'admin'));
+  // The board's own page uses inline scripts; relax the policy for it alone.
+  r.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; img-src 'self' data:; font-src 'self' data: https:");
+    next();
+  });
+  r.use(adapter.getRouter());
+  return r;
+}

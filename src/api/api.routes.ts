@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { requireRole, requireToken } from '../auth/auth.middleware';
+import type { Context } from '../context';
+import { fileComplaint, getCaseFor, listCases } from '../cases/case.service';
+import { complaintInput } from '../cases/case.schemas';
+import { listActiveCategories } from '../cases/category.service';
+import { parseOrThrow } from '../http/validate';
+import { listActiveUnits } from '../units/unit.service';
+
+/** JSON API under /api/v1; authenticated by Bearer token, scoped by role like the pages. */
+export function apiRoutes(ctx: Context): Router {
+  const r = Router();
+  r.use(requireToken);
+  const anyRole = requireRole('commission', 'admin', 'unit', 'supervisor');
+
+  r.get('/me', anyRole, (req, res) => {
+    const u = req.user!;
+    res.json({ id: String(u.id), username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId ? String(u.unitId) : null });
+  });
+  r.get('/units', anyRole, async (_req, res) => res.json({ units: await listActiveUnits() }));
+  r.get('/categories', anyRole, async (_req, res) => res.json({ categories: await listActiveCategories() }));
+
+  const viewer = (req: import('express').Request) => ({ role: req.user!.role, userId: req.user!.id, unitId: req.user!.unitId });
+  r.get('/cases', anyRole, async (req, res) => res.json({ cases: await listCases(viewer(req), 100) }));
+  r.get('/cases/:id', anyRole, async (req, res) => {
+    const c = await getCaseFor(viewer(req), String(req.params.id));
+    res.json({
+      id: String(c._id),
+      number: c.number,
+      status: c.status,
+      channel: c.channel,
+      categoryCode: c.categoryCode,
+      description: c.description,
+      place: c.place,
+      assignedUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null,
+      submittedAt: c.submittedAt,
+      timeline: c.timeline.map((e) => ({ at: e.at, action: e.action, from: e.from, to: e.to })),
+    });
+  });
+  // Staff and supervisors file on someone's behalf through the API (phone, visit, letter).
+  r.post('/complaints', requireRole('commission', 'supervisor'), async (req, res) => {
+    const input = parseOrThrow(complaintInput, req.body);
+    const channel = req.user!.role === 'supervisor' ? 'supervisor' : 'api';
+    const created = await fileComplaint(ctx, input, { channel, userId: req.user!.id });
+    res.status(201).json(created);
+  });
+  return r;
+}

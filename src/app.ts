@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import session from 'express-session';
+import RedisStore from 'connect-redis';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Context } from './context';
+import { apiRoutes } from './api/api.routes';
+import { authRoutes, HOME_BY_ROLE } from './auth/auth.routes';
+import { loadUser } from './auth/auth.middleware';
+import { csrfProtection } from './auth/csrf';
+import { casePageRoutes } from './cases/case.routes';
+import { healthRoutes } from './health/health.routes';
+import { errorHandler, notFound } from './http/error-handler';
+import { i18nMiddleware } from './i18n';
+import { intakeRoutes } from './intake/intake.routes';
+import { queueBoard } from './admin/queue-board';
+import { unitAdminRoutes } from './units/unit.routes';
+
+const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+export function createApp(ctx: Context): express.Express {
+  const app = express();
+  const production = ctx.config.NODE_ENV === 'production';
+  if (ctx.config.TRUST_PROXY) app.set('trust proxy', 1);
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  app.disable('x-powered-by');
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Only method, path and status: query strings and bodies may hold personal data.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/static/') },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': production ? [] : null },
+      },
+      hsts: production,
+    }),
+  );
+  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: production ? '7d' : 0 }));
+  app.use(cookieParser());
+  app.use(i18nMiddleware);
+  // Health answers even when sessions (Redis) are down: it is how operators see what is down.
+  app.use(healthRoutes(ctx));
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(express.json({ limit: '100kb' }));
+
+  // The API authenticates with Bearer tokens only; no session, no cookies, no CSRF.
+  app.use('/api/v1', loadUser, apiRoutes(ctx));
+
+  app.use(
+    session({
+      name: 'sid',
+      store: new RedisStore({ client: ctx.redis, prefix: `${ctx.config.REDIS_PREFIX}:sess:` }),
+      secret: ctx.config.SESSION_SECRET,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: production, maxAge: 8 * 3600 * 1000 },
+    }),
+  );
+  app.use(loadUser);
+  app.use(csrfProtection);
+  app.use((req, res, next) => {
+    res.locals.path = req.path;
+    res.locals.homeByRole = HOME_BY_ROLE;
+    next();
+  });
+
+  app.get('/', (_req, res) => res.render('home/index'));
+  app.use(authRoutes(ctx));
+  app.use(intakeRoutes(ctx));
+  app.use(casePageRoutes());
+  app.use(unitAdminRoutes());
+  app.use('/admin/queues', queueBoard(ctx));
+
+  app.use(notFound);
+  app.use(errorHandler(production));
+  return app;
+}

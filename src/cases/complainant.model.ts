@@ -1,0 +1,25 @@
+import { Schema, model } from 'mongoose';
+
+// The complainant's identity, stored apart from the case so that no query a unit can reach
+// returns it. Reading it is a logged act with a reason (identityReads).
+const complainantSchema = new Schema(
+  {
+    caseId: { type: Schema.Types.ObjectId, ref: 'Case', required: true, unique: true },
+    anonymous: { type: Boolean, required: true },
+    name: { type: String, default: null },
+    phone: { type: String, default: null },
+    email: { type: String, default: null },
+    identityReads: {
+      type: [
+        new Schema(
+          { at: Date, userId: Schema.Types.ObjectId, reason: String },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+  },
+  { timestamps: true },
+);
+
+export const Complainant = model('Complainant', complainantSchema);

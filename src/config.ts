@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+// One schema over the environment, parsed once at boot. A bad value stops the process with the
+// variable named, instead of failing later somewhere deep in a request.
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  BASE_URL: z.url().default('http://localhost:3000'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .default('mongodb://127.0.0.1:27017/county_feedback'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .default('redis://127.0.0.1:6379'),
+  // Prefix of every Redis key (queues, sessions, limits), so two deployments or test runs can
+  // share one Redis server without seeing each other's data.
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only').default('cf'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().min(3).default('县纪委监委投诉平台 <noreply@county.example>'),
+  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-session-secret-change-me'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TZ_COUNTY: z.string().default('Asia/Shanghai'),
+  // Failed logins allowed per account and IP in LOGIN_WINDOW_SECONDS before login is refused.
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly keys: string[], message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const keys = parsed.error.issues.map((i) => String(i.path[0]));
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(keys, `Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && config.SESSION_SECRET.startsWith('dev-only')) {
+    throw new ConfigError(['SESSION_SECRET'], 'Invalid configuration:\n  SESSION_SECRET: must be set in production');
+  }
+  return config;
+}

@@ -1,0 +1,43 @@
+// Typed errors: services throw these, one middleware turns them into a page or JSON.
+export class AppError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(fields: Record<string, string>, message = 'validation_failed') {
+    super(400, 'validation_failed', message, fields);
+  }
+}
+export class NotFoundError extends AppError {
+  constructor(message = 'not_found') {
+    super(404, 'not_found', message);
+  }
+}
+export class ForbiddenError extends AppError {
+  constructor(message = 'forbidden') {
+    super(403, 'forbidden', message);
+  }
+}
+export class UnauthorizedError extends AppError {
+  constructor(message = 'unauthorized') {
+    super(401, 'unauthorized', message);
+  }
+}
+export class TooManyRequestsError extends AppError {
+  constructor(public readonly retryAfterSeconds: number) {
+    super(429, 'too_many_requests', 'too_many_requests');
+  }
+}
+export class ServiceUnavailableError extends AppError {
+  constructor(public readonly dependency: string) {
+    super(503, 'service_unavailable', `${dependency}_unavailable`);
+  }
+}

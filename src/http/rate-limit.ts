@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+
+export interface Limit {
+  count: number;
+  blocked: boolean;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Fixed-window counter in Redis, shared by every web process. INCR then EXPIRE on the first hit
+ * (NX keeps a later hit from extending the window).
+ */
+export async function hitLimit(redis: Redis, key: string, max: number, windowSeconds: number): Promise<Limit> {
+  const [[, count], , [, ttl]] = (await redis
+    .multi()
+    .incr(key)
+    .expire(key, windowSeconds, 'NX')
+    .ttl(key)
+    .exec()) as [[null, number], [null, number], [null, number]];
+  return { count, blocked: count > max, retryAfterSeconds: ttl > 0 ? ttl : windowSeconds };
+}
+
+export async function peekLimit(redis: Redis, key: string, max: number): Promise<Limit> {
+  const [count, ttl] = await Promise.all([redis.get(key), redis.ttl(key)]);
+  const n = Number(count ?? 0);
+  return { count: n, blocked: n >= max, retryAfterSeconds: ttl > 0 ? ttl : 0 };
+}
+
+export async function clearLimit(redis: Redis, key: string): Promise<void> {
+  await redis.del(key);
+}

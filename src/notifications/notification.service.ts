@@ -1,0 +1,69 @@
+import type { Types } from 'mongoose';
+import { tryEnqueue, type Context } from '../context';
+import { sendNotificationJob } from '../queues';
+import { Notification } from './notification.model';
+import type { Mailer } from './mailer';
+import { renderNotification } from './templates';
+
+export interface NotificationRequest {
+  key: string;
+  kind: string;
+  caseId?: Types.ObjectId | null;
+  unitId?: Types.ObjectId | null;
+}
+
+/**
+ * Records that an email is owed and queues its delivery. Recording first (upsert on a
+ * deterministic key) makes a repeated call a no-op and lets the reconciler finish the job if
+ * Redis is down now.
+ */
+export async function requestNotification(ctx: Pick<Context, 'queues' | 'logger'>, req: NotificationRequest): Promise<void> {
+  const doc = await Notification.findOneAndUpdate(
+    { key: req.key },
+    { $setOnInsert: { key: req.key, kind: req.kind, caseId: req.caseId ?? null, unitId: req.unitId ?? null } },
+    { upsert: true, returnDocument: 'after' },
+  ).lean();
+  if (!doc || doc.status === 'sent' || doc.queued) return;
+  await queueDelivery(ctx, String(doc._id));
+}
+
+export async function queueDelivery(ctx: Pick<Context, 'queues' | 'logger'>, notificationId: string): Promise<boolean> {
+  const queued = await tryEnqueue(ctx, sendNotificationJob, { notificationId });
+  if (queued) await Notification.updateOne({ _id: notificationId }, { $set: { queued: true } });
+  return queued;
+}
+
+/**
+ * Sends one notification. Throws on SMTP failure so BullMQ retries with backoff; the error is
+ * kept on the record so staff can see it on the case.
+ */
+export async function deliverNotification(
+  ctx: Pick<Context, 'logger' | 'clock'> & { mailer: Mailer },
+  notificationId: string,
+): Promise<'sent' | 'already_sent' | 'missing' | 'no_recipient'> {
+  const doc = await Notification.findById(notificationId).lean();
+  if (!doc) return 'missing';
+  if (doc.status === 'sent') return 'already_sent';
+
+  const mail = await renderNotification(doc);
+  if (!mail || mail.to.length === 0) {
+    await Notification.updateOne({ _id: doc._id }, { $set: { status: 'failed', lastError: 'no_recipient' } });
+    ctx.logger.warn({ notificationId, kind: doc.kind }, 'notification.no_recipient');
+    return 'no_recipient';
+  }
+  try {
+    await ctx.mailer.send(mail);
+  } catch (err) {
+    await Notification.updateOne(
+      { _id: doc._id },
+      { $set: { lastError: (err as Error).message.slice(0, 500) }, $inc: { attempts: 1 } },
+    );
+    throw err;
+  }
+  await Notification.updateOne(
+    { _id: doc._id, status: { $ne: 'sent' } },
+    { $set: { status: 'sent', sentAt: ctx.clock.now(), lastError: null }, $inc: { attempts: 1 } },
+  );
+  ctx.logger.info({ notificationId, kind: doc.kind }, 'notification.sent');
+  return 'sent';
+}

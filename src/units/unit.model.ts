@@ -1,0 +1,23 @@
+import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+export const SERIES = ['law_enforcement', 'comprehensive_management', 'window_service'] as const;
+export type Series = (typeof SERIES)[number];
+
+const unitSchema = new Schema(
+  {
+    code: { type: String, required: true, unique: true },
+    series: { type: String, enum: SERIES, required: true },
+    nameZh: { type: String, required: true },
+    nameEn: { type: String, required: true },
+    // Vertically managed (条管) units: the third-year sanction reports the head to the superior.
+    vertical: { type: Boolean, default: false },
+    // Written notices go to these addresses.
+    emails: { type: [String], default: [] },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true },
+);
+
+export type UnitFields = InferSchemaType<typeof unitSchema>;
+export type UnitDoc = HydratedDocument<UnitFields>;
+export const Unit = model('Unit', unitSchema);

@@ -1,0 +1,63 @@
+// Command ferretdb-lite runs FerretDB v1 with its SQLite backend inside our own main package.
+// `go install` of FerretDB's own command panics at start because its version file is generated
+// at release time and not part of the module, so we embed the library instead (DESIGN section 7).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	addr := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	dir := flag.String("data", "./data", "directory for the SQLite files")
+	level := flag.String("log-level", "warn", "debug, info, warn or error")
+	flag.Parse()
+
+	abs, err := filepath.Abs(*dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The SQLite backend refuses a directory that does not exist.
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	url := "file:" + abs
+	if !strings.HasSuffix(url, "/") {
+		url += "/" // FerretDB requires the URL to end with a slash
+	}
+
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		log.Fatal(err)
+	}
+	// Every connection is logged at info level; that drowns test output, so warn is the default.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Logger:    logger,
+		Listener:  ferretdb.ListenerConfig{TCP: *addr},
+		Handler:   "sqlite",
+		SQLiteURL: url,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(os.Stderr, "ferretdb-lite listening on %s, data in %s\n", *addr, abs)
+	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,74 @@
+import mongoose from 'mongoose';
+import type { Redis } from 'ioredis';
+import { FixedClock } from '../../src/clock';
+import { loadConfig, type Config } from '../../src/config';
+import type { Context } from '../../src/context';
+import { connectMongo } from '../../src/db';
+import { createLogger } from '../../src/logger';
+import { Queues } from '../../src/queues';
+import { createFailFastRedis, waitReady } from '../../src/redis';
+
+/** Config for a test file: its own database and Redis key prefix per Jest worker. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const base = process.env.TEST_MONGODB_BASE;
+  const redisUrl = process.env.TEST_REDIS_URL;
+  if (!base || !redisUrl) throw new Error('TEST_MONGODB_BASE/TEST_REDIS_URL missing: run through jest (global setup)');
+  const worker = process.env.JEST_WORKER_ID ?? '0';
+  const uri = new URL(base);
+  uri.pathname = `/cf_test_${worker}`;
+  return loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: uri.toString(),
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `cftest${worker}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SESSION_SECRET: 'test-session-secret-0123456789',
+    RECONCILE_EVERY_SECONDS: '3600',
+    ...overrides,
+  });
+}
+
+export interface TestContext extends Context {
+  clock: FixedClock;
+  queueRedis: Redis;
+  close(): Promise<void>;
+}
+
+export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
+  const config = testConfig(overrides);
+  await connectMongo(config.MONGODB_URI);
+  await Promise.all(Object.values(mongoose.models).map((m) => m.init()));
+  const redis = createFailFastRedis(config.REDIS_URL);
+  const queueRedis = createFailFastRedis(config.REDIS_URL);
+  redis.on('error', () => undefined);
+  queueRedis.on('error', () => undefined);
+  await Promise.all([waitReady(redis), waitReady(queueRedis)]);
+  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: 3 });
+  const ctx: TestContext = {
+    config,
+    clock: new FixedClock(new Date('2026-03-02T02:00:00Z')),
+    logger: createLogger(config.LOG_LEVEL),
+    queues,
+    redis,
+    queueRedis,
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      queueRedis.disconnect();
+      await mongoose.disconnect();
+    },
+  };
+  return ctx;
+}
+
+/** Empties every collection (keeping indexes) and every Redis key of this worker's prefix. */
+export async function resetData(ctx: Pick<Context, 'config' | 'redis' | 'queues'>): Promise<void> {
+  await Promise.all(Object.values(mongoose.models).map((m) => m.deleteMany({})));
+  for (const q of ctx.queues.all()) await q.obliterate({ force: true });
+  let cursor = '0';
+  do {
+    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.config.REDIS_PREFIX}:*`, 'COUNT', 500);
+    if (keys.length) await ctx.redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

@@ -77,7 +77,7 @@ export function createApp(ctx: Context): express.Express {
     }),
   );
   app.use(loadUser);
-  app.use(csrfProtection);
+  app.use(csrfProtection(ctx.config.SESSION_SECRET, production));
   app.use((req, res, next) => {
     res.locals.path = req.path;
     res.locals.homeByRole = HOME_BY_ROLE;

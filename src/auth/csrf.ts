@@ -1,24 +1,37 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { AppError } from '../http/errors';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const COOKIE = 'csrf';
 
 /**
- * Synchronizer-token CSRF protection for forms: one random token per session, required in the
- * `_csrf` field (or `x-csrf-token` header) of every state-changing request. The API is exempt
- * because it authenticates with Bearer tokens, which a browser never sends on its own.
+ * Signed double-submit CSRF protection for every form. A random nonce lives in an httpOnly
+ * cookie; forms carry HMAC(secret, nonce, session) in `_csrf` (or the `x-csrf-token` header).
+ * Stateless on purpose: the public complaint form must keep working while Redis (where sessions
+ * live) is down, so no complaint is lost to an outage. Logged-in tokens are bound to the session
+ * id, so a token from one login is useless in another. The API is exempt: it authenticates with
+ * Bearer tokens, which a browser never sends on its own.
  */
-export const csrfProtection: RequestHandler = (req, res, next) => {
-  if (!req.session.csrf) req.session.csrf = randomBytes(24).toString('base64url');
-  res.locals.csrfToken = req.session.csrf;
-  if (SAFE.has(req.method)) return next();
-  const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
-  if (typeof sent !== 'string' || !equal(sent, req.session.csrf)) {
-    return next(new AppError(403, 'csrf_invalid', 'csrf_invalid'));
-  }
-  next();
-};
+export function csrfProtection(secret: string, secureCookie: boolean): RequestHandler {
+  const sign = (nonce: string, binding: string) => createHmac('sha256', secret).update(`${nonce}.${binding}`).digest('base64url');
+
+  return (req, res, next) => {
+    let nonce = req.cookies?.[COOKIE] as string | undefined;
+    if (!nonce || !/^[\w-]{32}$/.test(nonce)) {
+      nonce = randomBytes(24).toString('base64url');
+      res.cookie(COOKIE, nonce, { httpOnly: true, sameSite: 'lax', secure: secureCookie, path: '/' });
+      if (!SAFE.has(req.method)) return next(new AppError(403, 'csrf_invalid', 'csrf_invalid'));
+    }
+    const binding = req.session?.userId ? req.sessionID : '';
+    const expected = sign(nonce, binding);
+    res.locals.csrfToken = expected;
+    if (SAFE.has(req.method)) return next();
+    const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
+    if (typeof sent !== 'string' || !equal(sent, expected)) return next(new AppError(403, 'csrf_invalid', 'csrf_invalid'));
+    next();
+  };
+}
 
 function equal(a: string, b: string): boolean {
   const x = Buffer.from(a);

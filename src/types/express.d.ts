@@ -26,7 +26,6 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     userId?: string;
-    csrf?: string;
     flash?: string;
   }
 }

@@ -1,0 +1,105 @@
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { connectMongo, withTimeout } from '../../src/db';
+import { Case } from '../../src/cases/case.model';
+import { Queues } from '../../src/queues';
+import { createFailFastRedis } from '../../src/redis';
+import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { givenReferenceData, givenUser } from '../helpers/builders';
+import { browser } from '../helpers/http';
+import { ownFerret, ownRedis } from '../helpers/servers';
+import mongoose from 'mongoose';
+
+async function eventually(check: () => Promise<void>, timeoutMs = 15000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+describe('GET /healthz', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('when MongoDB and Redis answer, then it says ok', async () => {
+    const res = await request(createApp(ctx)).get('/healthz').expect(200);
+    expect(res.body).toEqual({ status: 'ok', mongo: 'up', redis: 'up' });
+  });
+
+  it('when Redis stops, then it answers 503 naming redis, and ok again once Redis is back', async () => {
+    const redisServer = await ownRedis();
+    const redis = createFailFastRedis(`redis://127.0.0.1:${redisServer.port}`);
+    redis.on('error', () => undefined);
+    const queues = new Queues(redis, { prefix: 'health', attempts: 1 });
+    const app = createApp({ ...ctx, redis, queues });
+    try {
+      await eventually(async () => expect((await request(app).get('/healthz')).status).toBe(200));
+      await resetData(ctx);
+      await givenReferenceData();
+      await givenUser('commission', { username: 'wang' });
+      const staff = browser(app);
+      expect((await staff.login('wang')).status).toBe(302);
+
+      await redisServer.stop();
+      const down = await request(app).get('/healthz');
+      expect(down.status).toBe(503);
+      expect(down.body).toEqual({ status: 'unavailable', mongo: 'up', redis: 'down' });
+
+      // A logged-in page needs its session from Redis: 503, not a hang and not a login loop.
+      const page = await staff.agent.get('/commission/cases');
+      expect(page.status).toBe(503);
+      expect(page.text).toContain('服务暂时不可用');
+      // The public form needs no Redis: a complaint filed now is saved, its routing recorded
+      // for the reconciler.
+      const citizen = browser(app);
+      const csrf = await citizen.csrf('/complaints/new');
+      const filed = await citizen.agent
+        .post('/complaints')
+        .type('form')
+        .send({ _csrf: csrf, categoryCode: 'attitude', description: '办证窗口工作人员玩手机不理群众。' });
+      expect(filed.status).toBe(303);
+      expect(await Case.findOne({ routingQueued: false }).lean()).not.toBeNull();
+
+      await redisServer.start();
+      await eventually(async () => {
+        const res = await request(app).get('/healthz');
+        expect(res.body).toEqual({ status: 'ok', mongo: 'up', redis: 'up' });
+      });
+    } finally {
+      redis.disconnect();
+      await withTimeout(queues.close(), 2000).catch(() => undefined);
+      await redisServer.stop();
+    }
+  });
+});
+
+describe('GET /healthz when MongoDB stops', () => {
+  it('then it answers 503 naming mongo', async () => {
+    // This file's own FerretDB, so stopping it does not disturb other test files.
+    const ferret = await ownFerret();
+    const ctx = await createTestContext();
+    await mongoose.disconnect();
+    await connectMongo(`mongodb://127.0.0.1:${ferret.port}/health`);
+    const app = createApp(ctx);
+    try {
+      expect((await request(app).get('/healthz')).body.mongo).toBe('up');
+      await ferret.stop();
+      const down = await request(app).get('/healthz');
+      expect(down.status).toBe(503);
+      expect(down.body).toEqual({ status: 'unavailable', mongo: 'down', redis: 'up' });
+      await ferret.start();
+      await eventually(async () => expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok', mongo: 'up', redis: 'up' }), 30000);
+    } finally {
+      await ferret.stop();
+      await ctx.close();
+    }
+  });
+});

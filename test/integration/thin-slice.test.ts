@@ -1,0 +1,213 @@
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { Case } from '../../src/cases/case.model';
+import { Complainant } from '../../src/cases/complainant.model';
+import { createMailer } from '../../src/notifications/mailer';
+import { Notification } from '../../src/notifications/notification.model';
+import { Queues } from '../../src/queues';
+import { reconcile } from '../../src/reconcile/reconcile.service';
+import { createFailFastRedis } from '../../src/redis';
+import { routeCase } from '../../src/routing/routing.service';
+import { unitEmail } from '../../src/seed/seed.service';
+import { startWorkers, type RunningWorkers } from '../../workers/workers';
+import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
+import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { browser } from '../helpers/http';
+import { startSmtp } from '../helpers/smtp';
+
+let ctx: TestContext;
+let app: ReturnType<typeof createApp>;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let workers: RunningWorkers;
+
+async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  ctx = await createTestContext({ SMTP_URL: smtp.url });
+  app = createApp(ctx);
+});
+afterAll(async () => {
+  await ctx.close();
+  await smtp.close();
+});
+beforeEach(async () => {
+  await resetData(ctx);
+  await givenReferenceData();
+  smtp.mails.length = 0;
+  workers = await startWorkers({ ...ctx, mailer: createMailer(ctx.config.SMTP_URL, ctx.config.MAIL_FROM) }, 2);
+});
+afterEach(() => workers.close());
+
+async function fileOnPage(fields: Record<string, string>) {
+  const b = browser(app);
+  const csrf = await b.csrf('/complaints/new');
+  return b.agent.post('/complaints').type('form').send({ _csrf: csrf, ...fields });
+}
+
+describe('the thin slice: public complaint → routing worker → email to the unit', () => {
+  it('when a citizen names a unit, then the case is assigned to it and the unit gets an email without the citizen identity', async () => {
+    const unit = await unitByCode('LE02');
+    const res = await fileOnPage({
+      categoryCode: 'attitude',
+      unitId: String(unit._id),
+      description: '城管执法人员在东门市场对摊贩态度粗暴，推搡老人。',
+      place: '东门市场',
+      name: '张三',
+      phone: '13800000000',
+    });
+    expect(res.status).toBe(303);
+    const number = /number=([\d-]+)/.exec(res.headers.location!)![1]!;
+    expect(number).toMatch(/^\d{4}-000001$/);
+
+    const assigned = await until(() => Case.findOne({ number, status: 'assigned' }).lean());
+    expect(String(assigned.assignedUnitId)).toBe(String(unit._id));
+    expect(assigned.channel).toBe('web');
+    expect(assigned.timeline.map((e) => e.action)).toEqual(['submitted', 'assigned']);
+    expect(JSON.stringify(assigned)).not.toContain('13800000000');
+    expect(JSON.stringify(assigned)).not.toContain('张三');
+
+    const identity = await Complainant.findOne({ caseId: assigned._id }).lean();
+    expect(identity).toMatchObject({ anonymous: false, name: '张三', phone: '13800000000' });
+
+    const [mail] = await smtp.waitForMails(1);
+    expect(mail!.to).toEqual([unitEmail('LE02')]);
+    expect(mail!.subject).toContain(number);
+    expect(mail!.text).toContain('东门市场');
+    expect(mail!.text).not.toContain('张三');
+    expect(mail!.text).not.toContain('13800000000');
+    await until(() => Notification.findOne({ caseId: assigned._id, status: 'sent' }).lean());
+
+    // The unit's staff see it in their inbox, without the identity; another unit does not.
+    await givenUser('unit', { username: 'le02', unitCode: 'LE02' });
+    await givenUser('unit', { username: 'le01', unitCode: 'LE01' });
+    const staff = browser(app);
+    await staff.login('le02');
+    const inbox = await staff.agent.get('/unit/cases').expect(200);
+    expect(inbox.text).toContain(number);
+    expect(inbox.text).not.toContain('张三');
+    const other = browser(app);
+    await other.login('le01');
+    expect((await other.agent.get('/unit/cases').expect(200)).text).not.toContain(number);
+  });
+
+  it('when no unit is named, then the case waits for triage and no email is sent', async () => {
+    const res = await fileOnPage({ categoryCode: 'business_env', description: '开发区项目审批材料反复被退回，没有一次性告知。' });
+    expect(res.status).toBe(303);
+    const c = await until(() => Case.findOne({ routedAt: { $ne: null } }).lean());
+    expect(c.status).toBe('submitted');
+    expect(c.assignedUnitId).toBeNull();
+    expect(c.timeline.map((e) => e.action)).toEqual(['submitted', 'awaiting_triage']);
+    const identity = await Complainant.findOne({ caseId: c._id }).lean();
+    expect(identity!.anonymous).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.mails).toHaveLength(0);
+  });
+
+  it('when the form has errors, then it is shown again with each error next to its field, the input kept, and nothing saved', async () => {
+    const res = await fileOnPage({ categoryCode: 'nope', unitId: 'abc', description: '太短', email: 'not-an-email', name: '<script>alert(1)</script>' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="description-error"');
+    expect(res.text).toContain('内容太短');
+    expect(res.text).toContain('id="unitId-error"');
+    expect(res.text).toContain('邮箱格式不正确');
+    expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(res.text).not.toContain('<script>alert(1)</script>');
+    expect(await Case.countDocuments()).toBe(0);
+    expect(await Complainant.countDocuments()).toBe(0);
+  });
+
+  it('when the category does not exist, then the form says so and nothing is saved', async () => {
+    const res = await fileOnPage({ categoryCode: 'nope', description: '这是一段足够长的问题描述文字。' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="categoryCode-error"');
+    expect(await Case.countDocuments()).toBe(0);
+  });
+
+  it('when the complaint is posted without the CSRF token, then it is refused and nothing is saved', async () => {
+    const res = await request(app).post('/complaints').type('form').send({ categoryCode: 'attitude', description: '这是一段足够长的问题描述文字。' });
+    expect(res.status).toBe(403);
+    expect(await Case.countDocuments()).toBe(0);
+  });
+
+  it('when the API receives NoSQL operators, then it answers 400 with the fields and saves nothing', async () => {
+    const user = await givenUser('commission');
+    const { createApiToken } = await import('../../src/auth/auth.service');
+    const token = await createApiToken(user._id, 't');
+    const res = await request(app)
+      .post('/api/v1/complaints')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ categoryCode: { $gt: '' }, description: '这是一段足够长的问题描述文字。' })
+      .expect(400);
+    expect(res.body).toMatchObject({ error: 'validation_failed', fields: { categoryCode: expect.any(String) } });
+    expect(await Case.countDocuments()).toBe(0);
+  });
+});
+
+describe('exactly once, and nothing lost', () => {
+  it('when the routing job runs again for the same case, then the unit is mailed once', async () => {
+    const unit = await unitByCode('WS03');
+    await fileOnPage({ categoryCode: 'efficiency', unitId: String(unit._id), description: '供电所报装三个月没有上门勘察。' });
+    const c = await until(() => Case.findOne({ status: 'assigned' }).lean());
+    await smtp.waitForMails(1);
+    expect(await routeCase(ctx, String(c._id))).toBe('skipped');
+    await ctx.queues.get('routing').add('route-case', { caseId: String(c._id) }); // a duplicate delivery
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(smtp.mails).toHaveLength(1);
+    expect(await Notification.countDocuments()).toBe(1);
+    const after = await Case.findById(c._id).lean();
+    expect(after!.timeline.filter((e) => e.action === 'assigned')).toHaveLength(1);
+  });
+
+  it('when Redis is down during intake, then the case is still saved, and the reconciler routes it once Redis is back', async () => {
+    // A real Redis client pointed at a port where nothing listens: what the web sees in an outage.
+    const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
+    deadRedis.on('error', () => undefined);
+    const deadQueues = new Queues(deadRedis, { prefix: ctx.config.REDIS_PREFIX, attempts: 3 });
+    const outageApp = createApp({ ...ctx, queues: deadQueues });
+    const unit = await unitByCode('CM04');
+    const b = browser(outageApp);
+    const csrf = await b.csrf('/complaints/new');
+    const res = await b.agent
+      .post('/complaints')
+      .type('form')
+      .send({ _csrf: csrf, categoryCode: 'inaction', unitId: String(unit._id), description: '自然资源局对违法占地举报半年不处理。' });
+    expect(res.status).toBe(303);
+    const saved = await Case.findOne().lean();
+    expect(saved).toMatchObject({ status: 'submitted', routingQueued: false });
+    await deadQueues.close().catch(() => undefined);
+    deadRedis.disconnect();
+
+    const result = await reconcile(ctx);
+    expect(result.cases).toBe(1);
+    const routed = await until(() => Case.findOne({ _id: saved!._id, status: 'assigned' }).lean());
+    expect(routed.routingQueued).toBe(true);
+    const [mail] = await smtp.waitForMails(1);
+    expect(mail!.to).toEqual([unitEmail('CM04')]);
+  });
+
+  it('when SMTP fails, then the error shows on the notification and a retry sends it', async () => {
+    await workers.close();
+    const brokenMailer = createMailer('smtp://127.0.0.1:1', ctx.config.MAIL_FROM);
+    workers = await startWorkers({ ...ctx, mailer: brokenMailer }, 2);
+    const unit = await unitByCode('LE05');
+    await fileOnPage({ categoryCode: 'favours', unitId: String(unit._id), description: '税务专管员暗示企业请客吃饭才办理退税。' });
+    const failing = await until(() => Notification.findOne({ lastError: { $ne: null } }).lean());
+    expect(failing.status).toBe('pending');
+    expect(failing.lastError).toMatch(/ECONNREFUSED|connect/i);
+
+    await workers.close();
+    workers = await startWorkers({ ...ctx, mailer: createMailer(ctx.config.SMTP_URL, ctx.config.MAIL_FROM) }, 2);
+    // BullMQ retries the failed attempt with backoff; the good mailer delivers it.
+    await until(() => Notification.findOne({ status: 'sent' }).lean(), 20000);
+    expect(smtp.mails).toHaveLength(1);
+  });
+});

@@ -13,7 +13,6 @@ export interface CurrentUser {
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       lang: Lang;

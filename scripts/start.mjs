@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// `npm start`: one command for a fresh machine. Builds if needed, brings MongoDB (or FerretDB),
+// Redis and a mail catcher up, seeds demo data on first start, then runs web and workers.
+// Production runs `npm run web` and `npm run worker` separately (see README).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureMongo, ensureRedis, stopChildren, withDatabase } from './services.mjs';
+import net from 'node:net';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded() {
+  const stamp = path.join(ROOT, 'dist', '.built');
+  const sources = Math.max(...['src', 'workers', 'scripts', 'seed'].map((d) => newestMtime(path.join(ROOT, d))));
+  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= sources) return;
+  log('building (tsc)');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** In development, maildev catches every mail: SMTP on 1025, inbox on http://localhost:1080. */
+async function ensureMailCatcher(children) {
+  if (process.env.SMTP_URL) return process.env.SMTP_URL;
+  if (!(await portOpen(1025))) {
+    const bin = path.join(ROOT, 'node_modules', '.bin', 'maildev');
+    fs.mkdirSync(path.join(ROOT, '.data', 'logs'), { recursive: true });
+    const out = fs.openSync(path.join(ROOT, '.data', 'logs', 'maildev.log'), 'a');
+    const child = spawn(bin, ['--smtp', '1025', '--web', '1080', '--ip', '127.0.0.1', '--silent'], { stdio: ['ignore', out, out] });
+    children.push(child);
+    for (let i = 0; i < 40 && !(await portOpen(1025)); i++) await new Promise((r) => setTimeout(r, 250));
+    log('mail inbox: http://localhost:1080');
+  }
+  return 'smtp://127.0.0.1:1025';
+}
+
+async function main() {
+  buildIfNeeded();
+  const children = [];
+  const mongo = await ensureMongo();
+  const redis = await ensureRedis();
+  children.push(mongo.child, redis.child);
+  const hasDb = new URL(mongo.uri).pathname.length > 1;
+  const env = {
+    ...process.env,
+    MONGODB_URI: hasDb ? mongo.uri : withDatabase(mongo.uri, 'county_feedback'),
+    REDIS_URL: redis.url,
+    SMTP_URL: await ensureMailCatcher(children),
+  };
+
+  const seed = spawnSync(process.execPath, ['dist/scripts/seed.js'], { cwd: ROOT, env, stdio: 'inherit' });
+  if (seed.status !== 0) throw new Error('seeding failed');
+
+  const web = spawn(process.execPath, ['dist/src/server.js'], { cwd: ROOT, env, stdio: 'inherit' });
+  const worker = spawn(process.execPath, ['dist/workers/index.js'], { cwd: ROOT, env, stdio: 'inherit' });
+  log(`web: ${env.BASE_URL ?? 'http://localhost:' + (env.PORT ?? 3000)}  (demo accounts: see README)`);
+
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of [web, worker]) if (c.exitCode === null) c.kill('SIGTERM');
+    await Promise.all([web, worker].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await stopChildren(children);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => stop(0));
+  process.once('SIGTERM', () => stop(0));
+  web.once('exit', (code) => stop(code ?? 1));
+  worker.once('exit', (code) => stop(code ?? 1));
+}
+
+main().catch((err) => {
+  log(err.message);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { createApp } from '../../src/app';
+import { Case } from '../../src/cases/case.model';
+import { createMailer } from '../../src/notifications/mailer';
+import { unitEmail } from '../../src/seed/seed.service';
+import { startWorkers, type RunningWorkers } from '../../workers/workers';
+import { givenReferenceData, givenUser, PASSWORD, unitByCode } from '../helpers/builders';
+import { launchBrowser } from '../helpers/browser';
+import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { startSmtp } from '../helpers/smtp';
+
+let ctx: TestContext;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let workers: RunningWorkers;
+let server: Server;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  ctx = await createTestContext({ SMTP_URL: smtp.url });
+  await resetData(ctx);
+  await givenReferenceData();
+  await givenUser('unit', { username: 'ws02', unitCode: 'WS02' });
+  workers = await startWorkers({ ...ctx, mailer: createMailer(smtp.url, ctx.config.MAIL_FROM) }, 2);
+  server = createServer(createApp(ctx)).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  await workers?.close();
+  await ctx?.close();
+  await smtp?.close();
+});
+
+it('when a citizen files a complaint on a phone, then the named unit sees it in its inbox and got the email', async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const page = await phone.newPage();
+  await page.goto(`${base}/`);
+  await page.getByRole('link', { name: '我要投诉 / 反映问题' }).click();
+  await page.selectOption('#categoryCode', 'attitude');
+  await page.selectOption('#unitId', { label: '中国电信县分公司' });
+  await page.fill('#description', '办事大厅窗口工作人员上班时间玩手机，群众排队半小时无人理会。');
+  await page.fill('#place', '县政务服务中心二楼');
+
+  // A first try with a too-short text shows the error next to the field and keeps the input.
+  await page.fill('#description', '太短了');
+  await page.getByRole('button', { name: '提交' }).click();
+  await expectText(page.locator('#description-error'), '内容太短');
+  expect(await page.inputValue('#place')).toBe('县政务服务中心二楼');
+
+  await page.fill('#description', '办事大厅窗口工作人员上班时间玩手机，群众排队半小时无人理会。');
+  await page.getByRole('button', { name: '提交' }).click();
+  const number = (await page.locator('#case-number').textContent())!.trim();
+  expect(number).toMatch(/^\d{4}-\d{6}$/);
+  fs.mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/e2e-phone-receipt.png', fullPage: true });
+
+  const c = await waitFor(() => Case.findOne({ number, status: 'assigned' }).lean());
+  const mails = await smtp.waitForMails(1);
+  expect(String(c.assignedUnitId)).toBe(String((await unitByCode('WS02'))._id));
+  expect(mails[0]!.to).toEqual([unitEmail('WS02')]);
+
+  {
+    const desk = await browser.newContext({ locale: 'zh-CN' });
+    const staff = await desk.newPage();
+    await staff.goto(`${base}/login`);
+    await staff.fill('#username', 'ws02');
+    await staff.fill('#password', PASSWORD);
+    await staff.getByRole('button', { name: '登录' }).click();
+    await expectText(staff.locator(`tr[data-case="${number}"]`), '已交办');
+    await staff.screenshot({ path: 'test-results/e2e-unit-inbox.png', fullPage: true });
+    await desk.close();
+  }
+  await phone.close();
+});
+
+async function expectText(locator: import('playwright-core').Locator, text: string) {
+  await locator.waitFor({ timeout: 10000 });
+  expect(await locator.textContent()).toContain(text);
+}
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 15000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

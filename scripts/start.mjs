@@ -88,6 +88,10 @@ async function main() {
   process.once('SIGINT', () => stop(0));
   process.once('SIGTERM', () => stop(0));
   web.once('exit', (code) => stop(code ?? 1));
+  // If whatever started us (npm, a terminal) goes away without a signal, take everything down
+  // with us rather than leave servers running unowned.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(0), 1000).unref();
   worker.once('exit', (code) => stop(code ?? 1));
 }
 

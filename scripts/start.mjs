@@ -50,6 +50,7 @@ async function ensureMailCatcher(children) {
     const child = spawn(bin, ['--smtp', '1025', '--web', '1080', '--ip', '127.0.0.1', '--silent'], { stdio: ['ignore', out, out] });
     children.push(child);
     for (let i = 0; i < 40 && !(await portOpen(1025)); i++) await new Promise((r) => setTimeout(r, 250));
+    if (!(await portOpen(1025))) throw new Error('maildev did not start; see .data/logs/maildev.log (or set SMTP_URL)');
     log('mail inbox: http://localhost:1080');
   }
   return 'smtp://127.0.0.1:1025';

@@ -30,4 +30,16 @@ export const complaintInput = z
   })
   .strict();
 
-export type ComplaintInput = z.infer<typeof complaintInput>;
+/** What the service takes: the parsed form, with blank optional fields left out. */
+export interface ComplaintInput {
+  categoryCode: string;
+  description: string;
+  unitId?: string;
+  place?: string;
+  name?: string;
+  phone?: string;
+  email?: string;
+}
+// Compile-time check that the schema's output fits the interface.
+const _fits: (v: z.infer<typeof complaintInput>) => ComplaintInput = (v) => v;
+void _fits;

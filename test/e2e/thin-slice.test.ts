@@ -11,6 +11,7 @@ import { givenReferenceData, givenUser, PASSWORD, unitByCode } from '../helpers/
 import { launchBrowser } from '../helpers/browser';
 import { createTestContext, resetData, type TestContext } from '../helpers/context';
 import { startSmtp } from '../helpers/smtp';
+import { until } from '../helpers/wait';
 
 let ctx: TestContext;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -62,7 +63,7 @@ it('when a citizen files a complaint on a phone, then the named unit sees it in 
   fs.mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: 'test-results/e2e-phone-receipt.png', fullPage: true });
 
-  const c = await waitFor(() => Case.findOne({ number, status: 'assigned' }).lean());
+  const c = await until(() => Case.findOne({ number, status: 'assigned' }).lean());
   const mails = await smtp.waitForMails(1);
   expect(String(c.assignedUnitId)).toBe(String((await unitByCode('WS02'))._id));
   expect(mails[0]!.to).toEqual([unitEmail('WS02')]);
@@ -84,14 +85,4 @@ it('when a citizen files a complaint on a phone, then the named unit sees it in 
 async function expectText(locator: import('playwright-core').Locator, text: string) {
   await locator.waitFor({ timeout: 10000 });
   expect(await locator.textContent()).toContain(text);
-}
-
-async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

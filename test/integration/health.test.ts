@@ -7,20 +7,9 @@ import { createFailFastRedis } from '../../src/redis';
 import { createTestContext, resetData, type TestContext } from '../helpers/context';
 import { givenReferenceData, givenUser } from '../helpers/builders';
 import { browser } from '../helpers/http';
+import { eventually } from '../helpers/wait';
 import { ownFerret, ownRedis } from '../helpers/servers';
 import mongoose from 'mongoose';
-
-async function eventually(check: () => Promise<void>, timeoutMs = 15000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 describe('GET /healthz', () => {
   let ctx: TestContext;

@@ -14,21 +14,12 @@ import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
 import { createTestContext, resetData, type TestContext } from '../helpers/context';
 import { browser } from '../helpers/http';
 import { startSmtp } from '../helpers/smtp';
+import { until } from '../helpers/wait';
 
 let ctx: TestContext;
 let app: ReturnType<typeof createApp>;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let workers: RunningWorkers;
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   smtp = await startSmtp();

@@ -1,0 +1,58 @@
+import { systemClock } from './clock';
+import { loadConfig } from './config';
+import type { Context } from './context';
+import { connectMongo, disconnectMongo } from './db';
+import { createLogger } from './logger';
+import { Queues } from './queues';
+import { createFailFastRedis } from './redis';
+
+/** What every process (web, worker) starts with; `shutdown` undoes it. */
+export async function boot(): Promise<Context & { shutdown(): Promise<void> }> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  await connectMongo(config.MONGODB_URI);
+  const redis = createFailFastRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis.error'));
+  // Producers get their own connection so a burst of queue traffic never delays session reads.
+  const queueRedis = createFailFastRedis(config.REDIS_URL);
+  queueRedis.on('error', () => undefined);
+  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: config.JOB_ATTEMPTS });
+  return {
+    config,
+    clock: systemClock,
+    logger,
+    queues,
+    redis,
+    async shutdown() {
+      await queues.close();
+      redis.disconnect();
+      queueRedis.disconnect();
+      await disconnectMongo();
+    },
+  };
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits. */
+export function onSignals(logger: Context['logger'], name: string, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, `${name}.stopping`);
+    stop()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        logger.error({ err }, `${name}.stop_failed`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => handler('SIGTERM'));
+  process.once('SIGINT', () => handler('SIGINT'));
+}
+
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

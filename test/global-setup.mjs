@@ -7,5 +7,7 @@ export default async function globalSetup() {
   const redis = await ensureRedis();
   process.env.TEST_MONGODB_BASE = mongo.uri;
   process.env.TEST_REDIS_URL = redis.url;
+  // Databases and Redis keys carry the run's id, so two test runs on one machine never meet.
+  process.env.TEST_RUN_ID = String(process.pid);
   globalThis.__SERVICES__ = [mongo.child, redis.child].filter(Boolean);
 }

@@ -14,13 +14,14 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   const redisUrl = process.env.TEST_REDIS_URL;
   if (!base || !redisUrl) throw new Error('TEST_MONGODB_BASE/TEST_REDIS_URL missing: run through jest (global setup)');
   const worker = process.env.JEST_WORKER_ID ?? '0';
+  const run = process.env.TEST_RUN_ID ?? '0';
   const uri = new URL(base);
-  uri.pathname = `/cf_test_${worker}`;
+  uri.pathname = `/cf_test_${run}_${worker}`;
   return loadConfig({
     NODE_ENV: 'test',
     MONGODB_URI: uri.toString(),
     REDIS_URL: redisUrl,
-    REDIS_PREFIX: `cftest${worker}`,
+    REDIS_PREFIX: `cftest${run}w${worker}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SESSION_SECRET: 'test-session-secret-0123456789',
     RECONCILE_EVERY_SECONDS: '3600',

@@ -11,6 +11,7 @@ import { apiRoutes } from './api/api.routes';
 import { authRoutes, HOME_BY_ROLE } from './auth/auth.routes';
 import { loadUser } from './auth/auth.middleware';
 import { csrfProtection } from './auth/csrf';
+import { calendarAdminRoutes } from './calendar/calendar.routes';
 import { casePageRoutes } from './cases/case.routes';
 import { healthRoutes } from './health/health.routes';
 import { errorHandler, notFound } from './http/error-handler';
@@ -54,7 +55,7 @@ export function createApp(ctx: Context): express.Express {
     }),
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: production ? '7d' : 0 }));
-  app.use(cookieParser());
+  app.use(cookieParser(ctx.config.SESSION_SECRET));
   app.use(i18nMiddleware);
   // Health answers even when sessions (Redis) are down: it is how operators see what is down.
   app.use(healthRoutes(ctx));
@@ -89,6 +90,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(intakeRoutes(ctx));
   app.use(casePageRoutes());
   app.use(unitAdminRoutes());
+  app.use(calendarAdminRoutes());
   app.use('/admin/queues', queueBoard(ctx));
 
   app.use(notFound);

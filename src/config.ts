@@ -28,6 +28,9 @@ const schema = z.object({
   // Failed logins allowed per account and IP in LOGIN_WINDOW_SECONDS before login is refused.
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+  // Complaints one IP may file per hour, and tracking look-ups per 10 minutes (brute force).
+  INTAKE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  TRACK_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(30),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
   TRUST_PROXY: z

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { requireRole, requireToken } from '../auth/auth.middleware';
+import { calendarApiRoutes } from '../calendar/calendar.routes';
 import type { Context } from '../context';
 import { fileComplaint, getCaseFor, listCases } from '../cases/case.service';
 import { complaintInput } from '../cases/case.schemas';
@@ -44,5 +45,6 @@ export function apiRoutes(ctx: Context): Router {
     const created = await fileComplaint(ctx, input, { channel, userId: req.user!.id });
     res.status(201).json(created);
   });
+  r.use(calendarApiRoutes());
   return r;
 }

@@ -27,7 +27,9 @@ export function csrfProtection(secret: string, secureCookie: boolean): RequestHa
     const expected = sign(nonce, binding);
     res.locals.csrfToken = expected;
     if (SAFE.has(req.method)) return next();
-    const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
+    // Multipart forms (uploads) are parsed by their route, after this check: they carry the
+    // token in the action URL's query instead. It is useless without the cookie it is bound to.
+    const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token') ?? req.query._csrf;
     if (typeof sent !== 'string' || !equal(sent, expected)) return next(new AppError(403, 'csrf_invalid', 'csrf_invalid'));
     next();
   };

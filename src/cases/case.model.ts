@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { CASE_STATES, CHANNELS } from './case.states';
+import { CASE_STATES, CHANNELS, SATISFACTION } from './case.states';
 
 // A timeline event is appended with $push and never edited or deleted.
 const timelineEventSchema = new Schema(
@@ -18,6 +18,16 @@ const timelineEventSchema = new Schema(
   { _id: false },
 );
 
+const attachmentSchema = new Schema(
+  {
+    fileId: { type: Schema.Types.ObjectId, required: true }, // GridFS file in bucket `attachments`
+    filename: { type: String, required: true },
+    contentType: { type: String, required: true },
+    size: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
 // What units may read. The complainant's identity is NOT here: it lives in the `complainants`
 // collection (see complainant.model.ts) and is read only by commission staff, with a log entry.
 const caseSchema = new Schema(
@@ -27,7 +37,24 @@ const caseSchema = new Schema(
     categoryCode: { type: String, required: true },
     description: { type: String, required: true },
     place: { type: String, default: null },
-    eventDate: { type: Date, default: null },
+    // The day the events happened, as the filer gave it ('YYYY-MM-DD', county calendar).
+    eventDate: { type: String, default: null },
+    // Supervisor feedback: which official or unit it concerns, and whether a citizen they met
+    // brought it to them.
+    concerns: { type: String, default: null },
+    fromCitizenMet: { type: Boolean, default: null },
+    // Opinions from a letter campaign (征求意见函) keep their links.
+    campaignId: { type: Schema.Types.ObjectId, ref: 'Campaign', default: null },
+    letterId: { type: Schema.Types.ObjectId, default: null },
+    attachments: { type: [attachmentSchema], default: [] },
+    // Information the filer added later (by tracking code), visible to whoever handles the case.
+    supplements: { type: [new Schema({ at: Date, text: String }, { _id: false })], default: [] },
+    // The unit's reply as published to the filer.
+    publicReply: { type: new Schema({ at: Date, text: String }, { _id: false }), default: null },
+    satisfaction: {
+      type: new Schema({ at: Date, rating: { type: String, enum: SATISFACTION }, comment: String }, { _id: false }),
+      default: null,
+    },
     status: { type: String, enum: CASE_STATES, required: true, default: 'submitted' },
     targetUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
     assignedUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
@@ -48,6 +75,9 @@ caseSchema.index({ status: 1, submittedAt: 1 });
 caseSchema.index({ assignedUnitId: 1, status: 1 });
 caseSchema.index({ routingQueued: 1, status: 1 });
 caseSchema.index({ filedBy: 1, submittedAt: -1 });
+caseSchema.index({ campaignId: 1 });
+caseSchema.index({ assignedUnitId: 1, categoryCode: 1, status: 1 });
+caseSchema.index({ targetUnitId: 1, categoryCode: 1, status: 1 });
 
 export type CaseFields = InferSchemaType<typeof caseSchema>;
 export type CaseDoc = HydratedDocument<CaseFields>;

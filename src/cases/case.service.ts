@@ -1,6 +1,10 @@
 import { Types } from 'mongoose';
 import { tryEnqueue, type Context } from '../context';
-import { NotFoundError, ValidationError } from '../http/errors';
+import { NotFoundError, ServiceUnavailableError, ValidationError } from '../http/errors';
+import { checkAttachments, storeAttachments, type UploadedFile } from '../intake/attachments';
+import { requestNotification } from '../notifications/notification.service';
+import { IntakeKey } from './intake-key.model';
+import { hashSecret, newTrackingCode, newTrackingSecret } from './tracking';
 import { routeCaseJob } from '../queues';
 import { findActiveUnit } from '../units/unit.service';
 import type { Role } from '../users/user.model';
@@ -15,14 +19,33 @@ import { Complainant } from './complainant.model';
 export interface Filer {
   channel: Channel;
   userId?: Types.ObjectId | null;
+  campaignId?: Types.ObjectId | null;
+  letterId?: Types.ObjectId | null;
+}
+
+export interface IntakeOptions {
+  /** A repeat with the same key (double click, client retry) returns the first submission's case. */
+  idempotencyKey?: string;
+  attachments?: UploadedFile[];
+}
+
+export interface Filed {
+  id: string;
+  number: string;
+  trackingCode: string;
+  /** The secret for the tracking page: shown once, only its hash is stored. */
+  trackingSecret: string;
+  /** True when this was a repeat of an earlier submission (same idempotency key). */
+  repeated: boolean;
 }
 
 /**
- * Files a complaint. Order matters for "nothing submitted is ever lost": the case and the
- * identity are saved first, then the routing job is queued; if Redis is down the case keeps
- * routingQueued=false and the reconciler queues it later.
+ * Files a complaint from any channel. Order matters for "nothing submitted is ever lost": the
+ * case and the identity are saved first, then the routing job is queued; if Redis is down the
+ * case keeps routingQueued=false and the reconciler queues it later.
  */
-export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: Filer) {
+export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: Filer, opts: IntakeOptions = {}): Promise<Filed> {
+  const now = ctx.clock.now();
   const [category, unit] = await Promise.all([
     Category.findOne({ code: input.categoryCode, active: true }).lean(),
     input.unitId ? findActiveUnit(input.unitId) : Promise.resolve(null),
@@ -30,44 +53,115 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
   const fields: Record<string, string> = {};
   if (!category) fields.categoryCode = 'unknown_category';
   if (input.unitId && !unit) fields.unitId = 'unknown_unit';
+  if (input.eventDate && input.eventDate > countyDate(now, ctx.config.TZ_COUNTY)) fields.eventDate = 'future_date';
   if (Object.keys(fields).length) throw new ValidationError(fields);
+  const files = checkAttachments(opts.attachments ?? []);
 
-  const now = ctx.clock.now();
   const caseId = new Types.ObjectId();
-  const number = await nextCaseNumber(now, ctx.config.TZ_COUNTY);
-  await Case.create({
-    _id: caseId,
-    number,
-    channel: filer.channel,
-    categoryCode: category!.code,
-    description: input.description,
-    place: input.place ?? null,
-    targetUnitId: unit?._id ?? null,
-    filedBy: filer.userId ?? null,
-    submittedAt: now,
-    timeline: [
-      {
-        at: now,
-        actor: { kind: filer.userId ? 'user' : 'citizen', userId: filer.userId ?? null },
-        action: 'submitted',
-        to: 'submitted',
-      },
-    ],
-  });
-  const anonymous = !input.name && !input.phone && !input.email;
-  await Complainant.create({
-    caseId,
-    anonymous,
-    name: input.name ?? null,
-    phone: input.phone ?? null,
-    email: input.email ?? null,
-  });
-  ctx.logger.info({ caseId: String(caseId), number, channel: filer.channel }, 'case.submitted');
+  const trackingSecret = newTrackingSecret(ctx.config.SESSION_SECRET, opts.idempotencyKey);
+  if (opts.idempotencyKey) {
+    const earlier = await claimIntakeKey(opts.idempotencyKey, caseId);
+    if (earlier) return { ...(await filedCase(earlier)), trackingSecret, repeated: true };
+  }
+
+  let trackingCode: string;
+  let number: string;
+  try {
+    number = await nextCaseNumber(now, ctx.config.TZ_COUNTY);
+    const attachments = await storeAttachments(files, caseId);
+    await Case.create({
+      _id: caseId,
+      number,
+      channel: filer.channel,
+      categoryCode: category!.code,
+      description: input.description,
+      place: input.place ?? null,
+      eventDate: input.eventDate ?? null,
+      concerns: input.concerns ?? null,
+      fromCitizenMet: input.fromCitizenMet ?? null,
+      targetUnitId: unit?._id ?? null,
+      filedBy: filer.userId ?? null,
+      campaignId: filer.campaignId ?? null,
+      letterId: filer.letterId ?? null,
+      attachments,
+      submittedAt: now,
+      timeline: [
+        {
+          at: now,
+          actor: { kind: filer.userId ? 'user' : 'citizen', userId: filer.userId ?? null },
+          action: 'submitted',
+          to: 'submitted',
+          note: filer.channel,
+        },
+      ],
+    });
+    trackingCode = await saveIdentity(caseId, input, trackingSecret);
+  } catch (err) {
+    // Free the key so the citizen's retry can succeed instead of waiting for a case that never came.
+    if (opts.idempotencyKey) await IntakeKey.deleteOne({ _id: opts.idempotencyKey, caseId });
+    throw err;
+  }
+  ctx.logger.info({ caseId: String(caseId), number, channel: filer.channel, attachments: files.length }, 'case.submitted');
 
   if (await tryEnqueue(ctx, routeCaseJob, { caseId: String(caseId) })) {
     await Case.updateOne({ _id: caseId }, { $set: { routingQueued: true } });
   }
-  return { id: String(caseId), number };
+  if (input.email) {
+    await requestNotification(ctx, { key: `receipt:${String(caseId)}`, kind: 'complaint-receipt', caseId });
+  }
+  return { id: String(caseId), number, trackingCode, trackingSecret, repeated: false };
+}
+
+/** The identity, apart from the case, with a tracking code that is unique (retried on the rare clash). */
+async function saveIdentity(caseId: Types.ObjectId, input: ComplaintInput, secret: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const trackingCode = newTrackingCode();
+    try {
+      await Complainant.create({
+        caseId,
+        anonymous: !input.name && !input.phone && !input.email,
+        name: input.name ?? null,
+        phone: input.phone ?? null,
+        email: input.email ?? null,
+        trackingCode,
+        secretHash: hashSecret(secret),
+      });
+      return trackingCode;
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+  }
+}
+
+/** Returns the case id of an earlier submission with this key, or null if this one is first. */
+async function claimIntakeKey(key: string, caseId: Types.ObjectId): Promise<Types.ObjectId | null> {
+  try {
+    await IntakeKey.create({ _id: key, caseId });
+    return null;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+  const earlier = await IntakeKey.findById(key).lean();
+  return earlier!.caseId;
+}
+
+async function filedCase(caseId: Types.ObjectId): Promise<Omit<Filed, 'trackingSecret' | 'repeated'>> {
+  // The first request may still be saving; wait for it briefly rather than answer twice.
+  for (let i = 0; i < 50; i++) {
+    const [c, who] = await Promise.all([Case.findById(caseId, { number: 1 }).lean(), Complainant.findOne({ caseId }, { trackingCode: 1 }).lean()]);
+    if (c && who) return { id: String(caseId), number: c.number, trackingCode: who.trackingCode };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new ServiceUnavailableError('intake');
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number })?.code === 11000;
+}
+
+/** Today's date in the county, YYYY-MM-DD. */
+export function countyDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 export interface Viewer {

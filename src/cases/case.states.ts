@@ -35,3 +35,9 @@ export function canTransition(from: CaseState, to: CaseState): boolean {
 
 export const CHANNELS = ['web', 'phone', 'visit', 'letter', 'supervisor', 'campaign', 'open311', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** Complainant satisfaction with the outcome (满意 / 基本满意 / 不满意). */
+export const SATISFACTION = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION)[number];
+/** A filer may rate once the case is resolved (and still after it is closed). */
+export const RATEABLE_STATES: readonly CaseState[] = ['resolved', 'closed'];

@@ -9,6 +9,10 @@ const complainantSchema = new Schema(
     name: { type: String, default: null },
     phone: { type: String, default: null },
     email: { type: String, default: null },
+    // The public tracking code (shown on receipts, reveals nothing alone) and the hash of the
+    // secret that must accompany it. The plain secret is never stored.
+    trackingCode: { type: String, required: true, unique: true },
+    secretHash: { type: String, required: true },
     identityReads: {
       type: [
         new Schema(

@@ -2,7 +2,7 @@ import type { Messages } from './zh-CN';
 
 export const en: Messages = {
   app: { title: 'County Discipline Inspection Commission: Complaints and Supervision', short: 'Complaints & Supervision', switchLang: '中文' },
-  nav: { home: 'Home', file: 'File a complaint', login: 'Log in', logout: 'Log out', cases: 'Cases', inbox: 'Unit inbox', queues: 'Job queues', units: 'Units', tokens: 'API tokens', portal: 'Supervisor portal' },
+  nav: { home: 'Home', file: 'File a complaint', track: 'Track a complaint', login: 'Log in', logout: 'Log out', cases: 'Cases', inbox: 'Unit inbox', queues: 'Job queues', units: 'Units', calendar: 'Working-day calendar', tokens: 'API tokens', portal: 'Supervisor portal' },
   home: {
     lead: 'Complaints from citizens and special supervisors go in writing to the responsible unit with a correction deadline; overdue items are escalated, and every unit\'s record feeds the annual evaluation.',
     fileCta: 'File a complaint',
@@ -16,10 +16,27 @@ export const en: Messages = {
     unit: 'Unit concerned (if known)', unknownUnit: 'Not sure / let the commission decide',
     description: 'Description', descriptionHint: '10 to 4,000 characters: when, where, what happened, who was involved',
     place: 'Place', name: 'Name (optional)', phone: 'Phone (optional)', email: 'Email (optional)',
+    eventDate: 'Date of the event', attachments: 'Attachments (photos or PDF, up to 5, 10 MB each)', unitFilter: 'Type to filter units',
     submit: 'Submit', anonymousNote: 'Leave name and contact empty to complain anonymously.',
     doneTitle: 'Your complaint has been received', doneNumber: 'Case number', doneText: 'It will be routed to the responsible unit with a written order to correct it within a deadline.',
     another: 'File another',
+    doneCode: 'Tracking code', doneSecret: 'Secret',
+    doneKeep: 'Write down or screenshot the tracking code and the secret: together they let you follow the case, add information and rate the outcome. The secret is shown only this once; we do not keep it and cannot recover it.',
+    goTrack: 'Track it', receiptGone: 'This receipt has expired. If you kept the code and the secret, use "Track a complaint".',
   },
+  track: {
+    title: 'Track a complaint', intro: 'Enter the tracking code and the secret you received when you filed.',
+    code: 'Tracking code', secret: 'Secret', submit: 'Look up', notFound: 'Wrong tracking code or secret.',
+    number: 'Case number', status: 'Status', unit: 'Responsible unit', timeline: 'What happened', reply: 'Reply from the unit', noReply: 'No reply yet',
+    supplementTitle: 'Add information', supplementSubmit: 'Send', supplemented: 'Your information was added.', yourSupplements: 'What you added',
+    rateTitle: 'Rate the outcome', comment: 'Comment (optional)', rateSubmit: 'Send rating', rated: 'Thank you for your rating.', yourRating: 'Your rating',
+    event: {
+      submitted: 'Complaint received', awaiting_triage: 'Waiting for the commission to route it', assigned: 'Sent in writing to the responsible unit', acknowledged: 'The unit signed for it',
+      responded: 'The unit reported its correction', resolved: 'Resolved', closed: 'Closed', rejected: 'Not accepted', supplemented: 'You added information', rated: 'You rated the outcome',
+      triaged: 'Triaged', returned: 'The correction report was returned for more work',
+    },
+  },
+  satisfaction: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied' },
   auth: {
     title: 'Staff log in', username: 'Username', password: 'Password', submit: 'Log in',
     failed: 'Wrong username or password', throttled: 'Too many failed attempts; try again in {{minutes}} minutes', loggedOut: 'You have logged out',
@@ -40,6 +57,16 @@ export const en: Messages = {
     label: 'Label', create: 'Create token', created: 'New token (shown only this once):', none: 'No tokens yet', lastUsed: 'Last used', revoke: 'Revoke',
   },
   supervisor: { title: 'Special supervisor portal', term: 'Term', area: 'Area' },
+  calendar: {
+    title: 'Working-day calendar', intro: 'Deadlines count working days: weekends and public holidays are off, make-up working days count. When the State Council publishes the next year\'s arrangement, update or add the year here.',
+    year: 'Year', holidayCount: 'Days off', workdayCount: 'Make-up working days', source: 'Source (notice and date)', state: 'State',
+    shipped: 'As shipped', edited: 'Edited by an administrator', edit: 'Edit', add: 'Add {{year}}', none: 'No year in the calendar yet.',
+    saved: 'The {{year}} calendar has been saved.', yearTitle: 'Working-day calendar {{year}}',
+    rule: 'A period starts counting on the day after its start and ends at the end of its Nth working day (county time).',
+    holidays: 'Days off', holidaysHint: 'One date per line (YYYY-MM-DD): every day of each holiday, weekend days included.',
+    workdays: 'Make-up working days', workdaysHint: 'One date per line (YYYY-MM-DD): only Saturdays or Sundays declared working days.',
+    save: 'Save', back: 'Back',
+  },
   errors: {
     title: 'Something went wrong', back: 'Back to home',
     400: 'Something in the form is not right; please check and try again.', 401: 'Please log in first.', 403: 'You are not allowed to open this page.', 404: 'Page not found.',
@@ -50,5 +77,10 @@ export const en: Messages = {
   field: {
     required: 'Required', too_short: 'Too short', too_long: 'Too long', invalid: 'Invalid format', unknown_category: 'Choose a valid category',
     unknown_unit: 'Choose a valid unit', invalid_phone: 'Invalid phone number', invalid_email: 'Invalid email address',
+    future_date: 'The date cannot be in the future', file_too_large: 'File larger than 10 MB', too_many_files: 'At most 5 files',
+    file_type: 'Only photos (JPG, PNG, GIF, WEBP, HEIC) or PDF files', unknown_field: 'Field not accepted', case_closed: 'This case is closed; nothing can be added',
+    not_rateable: 'You can rate once, after the case is resolved', invalid_channel: 'Choose a channel',
+    invalid_date: 'is not a valid date (YYYY-MM-DD)', not_in_year: 'is not in this year', not_weekend: 'is not a Saturday or Sunday, so it needs no make-up',
+    in_both_lists: 'is listed both as a day off and as a make-up working day',
   },
 };

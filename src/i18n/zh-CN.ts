@@ -1,7 +1,7 @@
 // Simplified Chinese: the interface's first language.
 export const zhCN = {
   app: { title: '县纪委监委 投诉与监督平台', short: '投诉监督平台', switchLang: 'English' },
-  nav: { home: '首页', file: '我要投诉', login: '登录', logout: '退出', cases: '案件', inbox: '本单位待办', queues: '任务队列', units: '单位管理', tokens: 'API 令牌', portal: '监督员工作台' },
+  nav: { home: '首页', file: '我要投诉', track: '查询进度', login: '登录', logout: '退出', cases: '案件', inbox: '本单位待办', queues: '任务队列', units: '单位管理', calendar: '工作日历', tokens: 'API 令牌', portal: '监督员工作台' },
   home: {
     lead: '群众和特邀监督员反映的问题，书面转交责任单位限期整改，逾期督办，办理情况纳入“双百双评”年度评议。',
     fileCta: '我要投诉 / 反映问题',
@@ -15,10 +15,27 @@ export const zhCN = {
     unit: '涉及单位（如知道）', unknownUnit: '不清楚 / 由纪委监委分办',
     description: '问题描述', descriptionHint: '10 至 4000 字：时间、地点、经过、涉及人员',
     place: '地点', name: '姓名（可不填）', phone: '手机或电话（可不填）', email: '电子邮箱（可不填）',
+    eventDate: '发生日期', attachments: '附件（照片或 PDF，最多 5 个，每个不超过 10 MB）', unitFilter: '输入关键字筛选单位',
     submit: '提交', anonymousNote: '不填姓名和联系方式即为匿名投诉。',
     doneTitle: '已收到您的投诉', doneNumber: '受理编号', doneText: '我们将尽快分办，并书面责成责任单位限期整改。',
     another: '再提交一件',
+    doneCode: '查询码', doneSecret: '查询密码',
+    doneKeep: '请抄下或截图保存查询码和查询密码：凭这两项可查询办理进度、补充材料、评价满意度。查询密码只显示这一次，我们不保存明文，也无法找回。',
+    goTrack: '查询进度', receiptGone: '回执已过期。如已保存查询码和查询密码，可在“查询进度”页面查看。',
   },
+  track: {
+    title: '查询办理进度', intro: '输入提交投诉时获得的查询码和查询密码。',
+    code: '查询码', secret: '查询密码', submit: '查询', notFound: '查询码或查询密码不正确。',
+    number: '受理编号', status: '当前状态', unit: '承办单位', timeline: '办理经过', reply: '单位答复', noReply: '暂无答复',
+    supplementTitle: '补充情况或材料说明', supplementSubmit: '提交补充', supplemented: '补充内容已收到。', yourSupplements: '您补充的内容',
+    rateTitle: '对办理结果评价', comment: '意见（可不填）', rateSubmit: '提交评价', rated: '感谢您的评价。', yourRating: '您的评价',
+    event: {
+      submitted: '收到您的投诉', awaiting_triage: '等待纪委监委分办', assigned: '已书面转交责任单位办理', acknowledged: '责任单位已签收',
+      responded: '责任单位已报送整改情况', resolved: '已办结', closed: '已归档', rejected: '不予受理', supplemented: '您补充了情况', rated: '您评价了办理结果',
+      triaged: '已分流', returned: '整改报告被退回重新办理',
+    },
+  },
+  satisfaction: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
   auth: {
     title: '工作人员登录', username: '用户名', password: '密码', submit: '登录',
     failed: '用户名或密码不正确', throttled: '登录失败次数过多，请 {{minutes}} 分钟后再试', loggedOut: '您已退出登录',
@@ -39,6 +56,16 @@ export const zhCN = {
     label: '用途说明', create: '生成令牌', created: '新令牌（只显示这一次）：', none: '暂无令牌', lastUsed: '最近使用', revoke: '作废',
   },
   supervisor: { title: '特邀监督员工作台', term: '聘期', area: '联系区域' },
+  calendar: {
+    title: '工作日历', intro: '办理期限按工作日计算：周末、法定节假日不计，调休上班日计入。国务院办公厅每年公布放假安排后，请在此更新或添加该年度。',
+    year: '年度', holidayCount: '放假天数', workdayCount: '调休上班天数', source: '依据（通知名称及日期）', state: '状态',
+    shipped: '系统预置', edited: '管理员已修改', edit: '编辑', add: '添加 {{year}} 年', none: '尚无任何年度的日历。',
+    saved: '{{year}} 年工作日历已保存。', yearTitle: '{{year}} 年工作日历',
+    rule: '期限自起算日的次日开始计算，到第 N 个工作日结束（县时间）。',
+    holidays: '放假日期', holidaysHint: '每行一个日期（YYYY-MM-DD），列出放假期间的每一天，含其中的周末。',
+    workdays: '调休上班日期', workdaysHint: '每行一个日期（YYYY-MM-DD），只能是调为上班的周六或周日。',
+    save: '保存', back: '返回',
+  },
   errors: {
     title: '出错了', back: '返回首页',
     400: '提交的内容有误，请检查后重试。', 401: '请先登录。', 403: '您没有权限访问此页面。', 404: '页面不存在。',
@@ -49,6 +76,11 @@ export const zhCN = {
   field: {
     required: '必填', too_short: '内容太短', too_long: '内容太长', invalid: '格式不正确', unknown_category: '请选择有效的类别',
     unknown_unit: '请选择有效的单位', invalid_phone: '电话号码格式不正确', invalid_email: '邮箱格式不正确',
+    future_date: '日期不能晚于今天', file_too_large: '文件超过 10 MB', too_many_files: '最多上传 5 个文件',
+    file_type: '只接受照片（JPG、PNG、GIF、WEBP、HEIC）或 PDF 文件', unknown_field: '不接受的字段', case_closed: '此件已办结归档，不能再补充',
+    not_rateable: '办结后才能评价，且只能评价一次', invalid_channel: '请选择来源',
+    invalid_date: '不是有效日期（格式 YYYY-MM-DD）', not_in_year: '不在本年度内', not_weekend: '不是周六或周日，无需调休上班',
+    in_both_lists: '同时列为放假日和调休上班日',
   },
 };
 export type Messages = typeof zhCN;

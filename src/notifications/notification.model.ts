@@ -8,6 +8,8 @@ const notificationSchema = new Schema(
     kind: { type: String, required: true },
     caseId: { type: Schema.Types.ObjectId, ref: 'Case', default: null },
     unitId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
+    // Ids and codes the template needs (e.g. the status the mail announces); never personal data.
+    data: { type: Schema.Types.Mixed, default: null },
     status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending' },
     // False when the send job could not be queued (Redis down): the reconciler picks it up.
     queued: { type: Boolean, default: false },

@@ -10,6 +10,7 @@ export interface NotificationRequest {
   kind: string;
   caseId?: Types.ObjectId | null;
   unitId?: Types.ObjectId | null;
+  data?: Record<string, string | number> | null;
 }
 
 /**
@@ -20,7 +21,7 @@ export interface NotificationRequest {
 export async function requestNotification(ctx: Pick<Context, 'queues' | 'logger'>, req: NotificationRequest): Promise<void> {
   const doc = await Notification.findOneAndUpdate(
     { key: req.key },
-    { $setOnInsert: { key: req.key, kind: req.kind, caseId: req.caseId ?? null, unitId: req.unitId ?? null } },
+    { $setOnInsert: { key: req.key, kind: req.kind, caseId: req.caseId ?? null, unitId: req.unitId ?? null, data: req.data ?? null } },
     { upsert: true, returnDocument: 'after' },
   ).lean();
   if (!doc || doc.status === 'sent' || doc.queued) return;

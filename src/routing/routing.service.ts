@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { Case } from '../cases/case.model';
 import { Unit } from '../units/unit.model';
 import { requestNotification } from '../notifications/notification.service';
+import { announceStatus } from '../cases/case.events';
 
 export type RoutingOutcome = 'assigned' | 'triage' | 'skipped' | 'missing';
 
@@ -17,7 +18,10 @@ export async function routeCase(ctx: Pick<Context, 'clock' | 'logger' | 'queues'
   if (!c) return 'missing';
   if (c.status !== 'submitted' || c.routedAt) {
     // Already decided: finish the owed notification in case the previous run died after claiming.
-    if (c.status === 'assigned' && c.assignedUnitId) await notifyAssignment(ctx, c._id, c.assignedUnitId, c.assignmentNo);
+    if (c.status === 'assigned' && c.assignedUnitId) {
+      await notifyAssignment(ctx, c._id, c.assignedUnitId, c.assignmentNo);
+      await announceStatus(ctx, c, 'assigned', c.assignmentNo);
+    }
     return 'skipped';
   }
   const now = ctx.clock.now();
@@ -50,6 +54,7 @@ export async function routeCase(ctx: Pick<Context, 'clock' | 'logger' | 'queues'
   if (!claimed) return 'skipped';
   ctx.logger.info({ caseId, unitId: String(unit._id) }, 'case.assigned');
   await notifyAssignment(ctx, claimed._id, unit._id, claimed.assignmentNo);
+  await announceStatus(ctx, claimed, 'assigned', claimed.assignmentNo);
   return 'assigned';
 }
 

@@ -1,6 +1,7 @@
 import unitsFile from '../../seed/units.json';
 import { Category } from '../cases/category.model';
 import { hashPassword } from '../auth/password';
+import { seedCalendar } from '../calendar/calendar.service';
 import { Unit, type Series } from '../units/unit.model';
 import { User, type Role } from '../users/user.model';
 
@@ -32,7 +33,7 @@ export function unitEmail(code: string): string {
 }
 
 /** Units and categories are upserted by code (safe to run on every start). */
-export async function seedReferenceData(): Promise<{ units: number; categories: number }> {
+export async function seedReferenceData(): Promise<{ units: number; categories: number; calendarYears: number }> {
   for (const u of unitsFile.units) {
     await Unit.updateOne(
       { code: u.code },
@@ -46,7 +47,8 @@ export async function seedReferenceData(): Promise<{ units: number; categories: 
   for (const [order, c] of CATEGORIES.entries()) {
     await Category.updateOne({ code: c.code }, { $set: { nameZh: c.nameZh, nameEn: c.nameEn, order }, $setOnInsert: { active: true } }, { upsert: true });
   }
-  return { units: unitsFile.units.length, categories: CATEGORIES.length };
+  const calendarYears = await seedCalendar();
+  return { units: unitsFile.units.length, categories: CATEGORIES.length, calendarYears };
 }
 
 /** Demo accounts, created only when no user exists yet (first start). */

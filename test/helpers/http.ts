@@ -19,3 +19,20 @@ export function browser(app: Express) {
     },
   };
 }
+
+export interface Receipt {
+  number: string;
+  code: string;
+  secret: string;
+}
+
+/** Reads the receipt page a citizen lands on after filing. */
+export async function readReceipt(agent: ReturnType<typeof request.agent>): Promise<Receipt> {
+  const page = await agent.get('/complaints/received').expect(200);
+  const grab = (id: string) => new RegExp(`id="${id}"[^>]*>([^<]+)<`).exec(page.text)?.[1]?.trim();
+  const number = grab('case-number');
+  const code = grab('tracking-code');
+  const secret = grab('tracking-secret');
+  if (!number || !code || !secret) throw new Error('no receipt on the page');
+  return { number, code, secret };
+}

@@ -1,5 +1,5 @@
 /** Polls until the probe returns something truthy (a worker has done its part), or fails. */
-export async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15000): Promise<T> {
+export async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 30000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -32,6 +32,7 @@ const PAGES: [string, Role[]][] = [
   ['/commission/cases', ['commission', 'admin']],
   ['/admin/units', ['commission', 'admin']],
   ['/admin/queues', ['commission', 'admin']],
+  ['/admin/calendar', ['admin']],
   ['/unit/cases', ['unit']],
   ['/supervisor', ['supervisor']],
   ['/account/tokens', ['commission', 'admin', 'unit', 'supervisor']],
@@ -48,6 +49,7 @@ const API: [string, string, Role[]][] = [
   ['get', '/api/v1/me', ['commission', 'admin', 'unit', 'supervisor']],
   ['get', '/api/v1/cases', ['commission', 'admin', 'unit', 'supervisor']],
   ['get', '/api/v1/units', ['commission', 'admin', 'unit', 'supervisor']],
+  ['get', '/api/v1/calendar/due-date?from=2026-02-13&workingDays=5', ['commission', 'admin', 'unit', 'supervisor']],
   ['post', '/api/v1/complaints', ['commission', 'supervisor']],
 ];
 

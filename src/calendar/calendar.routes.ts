@@ -1,0 +1,89 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { requireRole } from '../auth/auth.middleware';
+import { NotFoundError, ValidationError } from '../http/errors';
+import { parseOrThrow } from '../http/validate';
+import { SHIPPED_YEARS } from './holidays.data';
+import { CalendarInputError, dueDate, getYear, isCalendarYear, listYears, updateYear } from './calendar.service';
+import { isIsoDate } from './working-days';
+
+// Bounded so one request cannot make the server walk through decades of days.
+const MAX_WORKING_DAYS = 366;
+
+const dueDateQuery = z.object({
+  from: z.string({ error: 'invalid_date' }).refine(isIsoDate, { error: 'invalid_date' }),
+  workingDays: z
+    .string({ error: 'invalid' })
+    .regex(/^\d{1,3}$/, { error: 'invalid' })
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= MAX_WORKING_DAYS, { error: 'invalid' }),
+});
+
+// The lists are free text (one date per line); their dates are checked by the service.
+const yearForm = z.object({
+  holidays: z.string({ error: 'invalid' }).max(20000, { error: 'too_long' }).default(''),
+  workdays: z.string({ error: 'invalid' }).max(20000, { error: 'too_long' }).default(''),
+  source: z.string({ error: 'invalid' }).trim().max(200, { error: 'too_long' }).default(''),
+});
+
+/** One date per line; commas and spaces are forgiven, since dates get pasted from notices and sheets. */
+function splitDates(text: string): string[] {
+  return text.split(/[\s,，;；]+/).filter(Boolean);
+}
+
+function yearParam(req: Request): number {
+  const raw = String(req.params.year);
+  const year = Number(raw);
+  if (!/^\d{4}$/.test(raw) || !isCalendarYear(year)) throw new NotFoundError();
+  return year;
+}
+
+/** GET /calendar/due-date under /api/v1 (token auth comes from the API router). */
+export function calendarApiRoutes(): Router {
+  const r = Router();
+  r.get('/calendar/due-date', requireRole('commission', 'admin', 'unit', 'supervisor'), async (req, res) => {
+    const q = parseOrThrow(dueDateQuery, req.query);
+    res.json({ due: await dueDate(q.from, q.workingDays) });
+  });
+  return r;
+}
+
+/** The administrator's pages: see every year, edit one, add the next when it is published. */
+export function calendarAdminRoutes(): Router {
+  const r = Router();
+  const admin = requireRole('admin');
+
+  r.get('/admin/calendar', admin, async (req, res) => {
+    const years = await listYears();
+    const known = years.map((y) => y.year);
+    const nextYear = (known.length ? Math.max(...known) : SHIPPED_YEARS[SHIPPED_YEARS.length - 1]!.year) + 1;
+    const saved = typeof req.query.saved === 'string' && /^\d{4}$/.test(req.query.saved) ? req.query.saved : '';
+    res.render('admin/calendar-list', { years, nextYear, saved });
+  });
+
+  const renderForm = (res: Response, year: number, values: Record<string, unknown>, errors: Record<string, string> = {}, dates: Record<string, string> = {}, status = 200) =>
+    res.status(status).render('admin/calendar-year', { year, values, errors, dates });
+
+  r.get('/admin/calendar/:year', admin, async (req, res) => {
+    const year = yearParam(req);
+    const doc = await getYear(year);
+    renderForm(res, year, { holidays: doc?.holidays.join('\n') ?? '', workdays: doc?.workdays.join('\n') ?? '', source: doc?.source ?? '' });
+  });
+
+  r.post('/admin/calendar/:year', admin, async (req, res) => {
+    const year = yearParam(req);
+    const { _csrf, ...body } = (req.body ?? {}) as Record<string, unknown>;
+    void _csrf;
+    try {
+      const input = parseOrThrow(yearForm, body);
+      await updateYear(year, splitDates(input.holidays), splitDates(input.workdays), req.user!.id, input.source);
+      // Post/redirect/get: a reload does not post the form again.
+      res.redirect(303, `/admin/calendar?saved=${year}`);
+    } catch (err) {
+      if (err instanceof CalendarInputError) return renderForm(res, year, body, err.fields, err.dates, 400);
+      if (err instanceof ValidationError) return renderForm(res, year, body, err.fields, {}, 400);
+      throw err;
+    }
+  });
+  return r;
+}

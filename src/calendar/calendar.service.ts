@@ -1,0 +1,108 @@
+import type { Types } from 'mongoose';
+import { ValidationError } from '../http/errors';
+import { CalendarYear } from './calendar.model';
+import { SHIPPED_YEARS } from './holidays.data';
+import { addWorkingDays, buildCalendar, isIsoDate, isWeekend, yearOf, type WorkingCalendar } from './working-days';
+
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+/** A bad calendar edit: `fields` holds the reason per field, `dates` the date it is about. */
+export class CalendarInputError extends ValidationError {
+  constructor(
+    fields: Record<string, string>,
+    public readonly dates: Record<string, string>,
+  ) {
+    super(fields);
+  }
+}
+
+export function isCalendarYear(year: number): boolean {
+  return Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR;
+}
+
+/**
+ * Upserts the shipped years with $setOnInsert only, so a year the administrator edited is never
+ * overwritten by a restart. Timestamps are set by hand: mongoose would otherwise $set updatedAt
+ * on every boot, making an untouched year look freshly changed.
+ */
+export async function seedCalendar(): Promise<number> {
+  for (const y of SHIPPED_YEARS) {
+    const now = new Date();
+    try {
+      await CalendarYear.updateOne(
+        { year: y.year },
+        { $setOnInsert: { holidays: [...y.holidays], workdays: [...y.workdays], source: y.source, updatedBy: null, createdAt: now, updatedAt: now } },
+        { upsert: true, timestamps: false },
+      );
+    } catch (err) {
+      // Web and worker may seed at the same moment; the other one inserted the year first.
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+  return SHIPPED_YEARS.length;
+}
+
+/**
+ * Every year from MongoDB, read on each use: a handful of small documents, and an edit made
+ * through one process applies at once in all of them.
+ */
+export async function loadCalendar(): Promise<WorkingCalendar> {
+  const years = await CalendarYear.find().lean();
+  return buildCalendar(years.map((y) => ({ year: y.year, holidays: y.holidays, workdays: y.workdays })));
+}
+
+/** The last day of a period of n working days starting after `from`; CalendarGapError past the data. */
+export async function dueDate(from: string, n: number): Promise<string> {
+  return addWorkingDays(from, n, await loadCalendar());
+}
+
+export async function listYears() {
+  return CalendarYear.find().sort({ year: 1 }).lean();
+}
+
+export async function getYear(year: number) {
+  return CalendarYear.findOne({ year }).lean();
+}
+
+/**
+ * Checks one year's lists; every bad field is reported at once, with the first bad date in it.
+ * Holidays may fall on weekends (a block lists every day off), but a make-up working day only
+ * makes sense on a Saturday or Sunday. Returns both lists de-duplicated and sorted.
+ */
+export function checkYearLists(year: number, holidays: readonly string[], workdays: readonly string[]): { holidays: string[]; workdays: string[] } {
+  const fields: Record<string, string> = {};
+  const dates: Record<string, string> = {};
+  const flag = (field: string, reason: string, date: string) => {
+    if (field in fields) return;
+    fields[field] = reason;
+    dates[field] = date;
+  };
+  const common = (field: string, date: string) => {
+    if (!isIsoDate(date)) flag(field, 'invalid_date', date);
+    else if (yearOf(date) !== year) flag(field, 'not_in_year', date);
+  };
+
+  for (const d of holidays) common('holidays', d);
+  const holidaySet = new Set(holidays);
+  for (const d of workdays) {
+    common('workdays', d);
+    if (!isIsoDate(d)) continue;
+    if (!isWeekend(d)) flag('workdays', 'not_weekend', d);
+    else if (holidaySet.has(d)) flag('workdays', 'in_both_lists', d);
+  }
+  if (Object.keys(fields).length) throw new CalendarInputError(fields, dates);
+  return { holidays: [...holidaySet].sort(), workdays: [...new Set(workdays)].sort() };
+}
+
+/**
+ * Replaces one year's lists (adding the year when new, e.g. once the next notice is out).
+ * `source` is left as it was when not given.
+ */
+export async function updateYear(year: number, holidays: readonly string[], workdays: readonly string[], userId: Types.ObjectId, source?: string) {
+  if (!isCalendarYear(year)) throw new ValidationError({ year: 'invalid' });
+  const lists = checkYearLists(year, holidays, workdays);
+  const set: Record<string, unknown> = { ...lists, updatedBy: userId };
+  if (source !== undefined) set.source = source;
+  return CalendarYear.findOneAndUpdate({ year }, { $set: set }, { upsert: true, returnDocument: 'after' }).lean();
+}

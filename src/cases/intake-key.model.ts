@@ -1,0 +1,14 @@
+import { Schema, model } from 'mongoose';
+
+// Idempotency keys of submissions: the first insert wins (unique _id), a repeat with the same key
+// (a double click, a client retry) gets the case the first one created. A collection of its own
+// because a unique index on an optional field of cases would need a sparse or partial index,
+// which FerretDB lacks (DESIGN section 7).
+const intakeKeySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseId: { type: Schema.Types.ObjectId, ref: 'Case', required: true },
+  },
+  { timestamps: true },
+);
+export const IntakeKey = model('IntakeKey', intakeKeySchema);

@@ -12,13 +12,16 @@ import { authRoutes, HOME_BY_ROLE } from './auth/auth.routes';
 import { loadUser } from './auth/auth.middleware';
 import { csrfProtection } from './auth/csrf';
 import { calendarAdminRoutes } from './calendar/calendar.routes';
+import { campaignRoutes } from './campaigns/campaign.routes';
 import { casePageRoutes } from './cases/case.routes';
 import { healthRoutes } from './health/health.routes';
 import { errorHandler, notFound } from './http/error-handler';
 import { i18nMiddleware } from './i18n';
 import { intakeRoutes } from './intake/intake.routes';
+import { open311Routes } from './open311/open311.routes';
 import { queueBoard } from './admin/queue-board';
 import { unitAdminRoutes } from './units/unit.routes';
+import { userAdminRoutes } from './users/user.routes';
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
@@ -65,6 +68,8 @@ export function createApp(ctx: Context): express.Express {
 
   // The API authenticates with Bearer tokens only; no session, no cookies, no CSRF.
   app.use('/api/v1', loadUser, apiRoutes(ctx));
+  // Open311 authenticates with its api_key field; no session, no cookies, no CSRF either.
+  app.use('/open311/v2', open311Routes(ctx));
 
   app.use(
     session({
@@ -88,8 +93,10 @@ export function createApp(ctx: Context): express.Express {
   app.get('/', (_req, res) => res.render('home/index'));
   app.use(authRoutes(ctx));
   app.use(intakeRoutes(ctx));
-  app.use(casePageRoutes());
+  app.use(casePageRoutes(ctx));
+  app.use(campaignRoutes(ctx));
   app.use(unitAdminRoutes());
+  app.use(userAdminRoutes(ctx));
   app.use(calendarAdminRoutes());
   app.use('/admin/queues', queueBoard(ctx));
 

@@ -1,16 +1,20 @@
 import { Router } from 'express';
 import { requireRole, requireToken } from '../auth/auth.middleware';
 import { calendarApiRoutes } from '../calendar/calendar.routes';
+import { campaignApiRoutes } from '../campaigns/campaign.routes';
 import type { Context } from '../context';
 import { fileComplaint, getCaseFor, listCases } from '../cases/case.service';
-import { complaintInput } from '../cases/case.schemas';
+import { complaintInput, supervisorFeedbackInput } from '../cases/case.schemas';
+import { idempotencyKey } from '../intake/intake.schemas';
 import { listActiveCategories } from '../cases/category.service';
 import { parseOrThrow } from '../http/validate';
 import { listActiveUnits } from '../units/unit.service';
+import { openApiDocument } from './openapi';
 
 /** JSON API under /api/v1; authenticated by Bearer token, scoped by role like the pages. */
 export function apiRoutes(ctx: Context): Router {
   const r = Router();
+  r.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
   r.use(requireToken);
   const anyRole = requireRole('commission', 'admin', 'unit', 'supervisor');
 
@@ -39,12 +43,15 @@ export function apiRoutes(ctx: Context): Router {
     });
   });
   // Staff and supervisors file on someone's behalf through the API (phone, visit, letter).
+  // An `Idempotency-Key` header makes a client's retry return the first answer instead of filing twice.
   r.post('/complaints', requireRole('commission', 'supervisor'), async (req, res) => {
-    const input = parseOrThrow(complaintInput, req.body);
-    const channel = req.user!.role === 'supervisor' ? 'supervisor' : 'api';
-    const created = await fileComplaint(ctx, input, { channel, userId: req.user!.id });
-    res.status(201).json(created);
+    const supervisor = req.user!.role === 'supervisor';
+    const input = parseOrThrow(supervisor ? supervisorFeedbackInput : complaintInput, req.body);
+    const key = idempotencyKey.safeParse(req.get('idempotency-key'));
+    const filed = await fileComplaint(ctx, input, { channel: supervisor ? 'supervisor' : 'api', userId: req.user!.id }, { idempotencyKey: key.success ? key.data : undefined });
+    res.status(filed.repeated ? 200 : 201).json(filed);
   });
   r.use(calendarApiRoutes());
+  r.use(campaignApiRoutes());
   return r;
 }

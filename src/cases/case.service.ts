@@ -187,6 +187,7 @@ export function caseScope(viewer: Viewer): Record<string, unknown> {
 export type CaseListItem = Pick<CaseFields, 'number' | 'status' | 'categoryCode' | 'channel' | 'submittedAt'> & {
   id: string;
   assignedUnitId: string | null;
+  targetUnitId: string | null;
   description: string;
 };
 
@@ -200,6 +201,8 @@ export async function listCases(viewer: Viewer, limit = 50): Promise<CaseListIte
     channel: c.channel,
     submittedAt: c.submittedAt,
     assignedUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null,
+    // Units see only cases assigned to them; which unit the filer named is the commission's business.
+    targetUnitId: viewer.role === 'unit' ? null : c.targetUnitId ? String(c.targetUnitId) : null,
     description: c.description,
   }));
 }

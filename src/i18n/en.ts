@@ -2,7 +2,7 @@ import type { Messages } from './zh-CN';
 
 export const en: Messages = {
   app: { title: 'County Discipline Inspection Commission: Complaints and Supervision', short: 'Complaints & Supervision', switchLang: '中文' },
-  nav: { home: 'Home', file: 'File a complaint', track: 'Track a complaint', login: 'Log in', logout: 'Log out', cases: 'Cases', inbox: 'Unit inbox', queues: 'Job queues', units: 'Units', calendar: 'Working-day calendar', tokens: 'API tokens', portal: 'Supervisor portal' },
+  nav: { home: 'Home', file: 'File a complaint', track: 'Track a complaint', login: 'Log in', logout: 'Log out', cases: 'Cases', inbox: 'Unit inbox', queues: 'Job queues', units: 'Units', calendar: 'Working-day calendar', categories: 'Categories', users: 'Users', tokens: 'API tokens', portal: 'Supervisor portal', campaigns: 'Letter campaigns' },
   home: {
     lead: 'Complaints from citizens and special supervisors go in writing to the responsible unit with a correction deadline; overdue items are escalated, and every unit\'s record feeds the annual evaluation.',
     fileCta: 'File a complaint',
@@ -17,6 +17,10 @@ export const en: Messages = {
     description: 'Description', descriptionHint: '10 to 4,000 characters: when, where, what happened, who was involved',
     place: 'Place', name: 'Name (optional)', phone: 'Phone (optional)', email: 'Email (optional)',
     eventDate: 'Date of the event', attachments: 'Attachments (photos or PDF, up to 5, 10 MB each)', unitFilter: 'Type to filter units',
+    titleSupervisor: 'Feedback from a special supervisor', titleStaff: 'Enter a complaint (phone, visit, letter)', channel: 'Channel',
+    concerns: 'Official or unit concerned', fromCitizenMet: 'A citizen I met brought this to me',
+    identitySupervisor: 'The citizen who raised it (optional; never shown to the unit)', identityStaff: 'The complainant (optional; never shown to the unit)',
+    filed: 'Filed as case {{number}}.',
     submit: 'Submit', anonymousNote: 'Leave name and contact empty to complain anonymously.',
     doneTitle: 'Your complaint has been received', doneNumber: 'Case number', doneText: 'It will be routed to the responsible unit with a written order to correct it within a deadline.',
     another: 'File another',
@@ -36,6 +40,13 @@ export const en: Messages = {
       triaged: 'Triaged', returned: 'The correction report was returned for more work',
     },
   },
+  categories: { title: 'Complaint categories', code: 'Code', nameZh: 'Chinese name', nameEn: 'English name', active: 'Active', enable: 'Enable', disable: 'Disable', add: 'Add a category' },
+  users: {
+    title: 'Users', username: 'Username', displayName: 'Name', role: 'Role', unit: 'Unit (unit staff)', email: 'Email', password: 'Initial password (10+ characters)',
+    detail: 'Unit / term and area', active: 'Active', activate: 'Activate', deactivate: 'Deactivate', add: 'Add a user', supervisorOnly: 'Special supervisors: term and area',
+    termStart: 'Term starts', termEnd: 'Term ends', area: 'Area',
+  },
+  role: { commission: 'Commission staff', admin: 'Administrator', unit: 'Unit staff', supervisor: 'Special supervisor' },
   satisfaction: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied' },
   auth: {
     title: 'Staff log in', username: 'Username', password: 'Password', submit: 'Log in',
@@ -43,6 +54,8 @@ export const en: Messages = {
   },
   cases: {
     title: 'All cases', inboxTitle: 'Cases for my unit', mineTitle: 'My feedback', none: 'No cases yet',
+    back: 'Back to the list', case: 'Case', namedUnit: 'Unit named by the filer', attachments: 'Attachments', supplements: 'Added by the filer', duplicates: 'Possible duplicates', noDuplicates: 'No other open case about the same unit and category.',
+    dupFlag: '{{count}} possible duplicate(s)', identity: 'Complainant identity', anonymous: 'Anonymous', revealReason: 'Reason for viewing (recorded)', reveal: 'Show the identity', identityReads: 'The identity has been viewed {{count}} time(s), each recorded',
     number: 'Number', status: 'Status', category: 'Category', unit: 'Unit', submittedAt: 'Submitted', description: 'Description', channel: 'Channel',
   },
   status: {
@@ -67,6 +80,23 @@ export const en: Messages = {
     workdays: 'Make-up working days', workdaysHint: 'One date per line (YYYY-MM-DD): only Saturdays or Sundays declared working days.',
     save: 'Save', back: 'Back',
   },
+  campaign: {
+    title: 'Letter campaigns', intro: 'Special supervisors hand out opinion-solicitation letters; each letter that comes back is recorded, and each opinion in it becomes a case sent in writing to the responsible unit.',
+    none: 'No campaigns yet.', newTitle: 'New campaign', name: 'Title', year: 'Year', startDate: 'Start date', endDate: 'End date',
+    period: 'Period', create: 'Create campaign',
+    distributed: 'Letters handed out', returned: 'Letters returned', returnRate: 'Return rate', opinions: 'Opinions', resolved: 'Resolved',
+    supervisorsTitle: 'Letters per special supervisor', supervisor: 'Special supervisor', noDistributions: 'No letters recorded as handed out yet.',
+    unattributed: 'Returned letters with no collector recorded: {{n}}',
+    distributionTitle: 'Record letters handed out', distributionHint: 'Recording the same supervisor again corrects their number.', letters: 'Letters handed out',
+    chooseSupervisor: 'Choose a special supervisor', save: 'Save', saved: 'Letters handed out saved.',
+    lettersTitle: 'Returned letters', noLetters: 'No returned letters recorded yet.', receivedOn: 'Received on', collectedBy: 'Collected by', notRecorded: 'Not recorded',
+    identified: 'Returner identity', identifiedYes: 'Given (kept apart)', identifiedNo: 'Not given', cases: 'Opinions (case number and status)',
+    recordLetter: 'Record a returned letter', recorded: 'Letter recorded: {{n}} case(s) filed.',
+    letterTitle: 'Record a returned letter', letterIntro: 'Each opinion in the letter becomes a case. Empty opinion blocks are ignored; fill in at least one.',
+    returner: 'Returned by (optional)', returnerNote: 'The returner\'s identity is kept apart and never shown to any unit concerned.',
+    returnerName: 'Name', returnerUnit: 'Workplace', returnerPhone: 'Phone', chooseCollector: 'Not recorded',
+    opinion: 'Opinion {{n}}', opinionsError: 'Opinions', submitLetter: 'Record and file cases', back: 'Back to the campaign',
+  },
   errors: {
     title: 'Something went wrong', back: 'Back to home',
     400: 'Something in the form is not right; please check and try again.', 401: 'Please log in first.', 403: 'You are not allowed to open this page.', 404: 'Page not found.',
@@ -79,8 +109,13 @@ export const en: Messages = {
     unknown_unit: 'Choose a valid unit', invalid_phone: 'Invalid phone number', invalid_email: 'Invalid email address',
     future_date: 'The date cannot be in the future', file_too_large: 'File larger than 10 MB', too_many_files: 'At most 5 files',
     file_type: 'Only photos (JPG, PNG, GIF, WEBP, HEIC) or PDF files', unknown_field: 'Field not accepted', case_closed: 'This case is closed; nothing can be added',
+    invalid_code: 'Lower-case letters, digits and _; starts with a letter', code_taken: 'This code exists already',
+    invalid_username: '3-32 lower-case letters, digits, _ . -', username_taken: 'This username exists already', password_short: 'At least 10 characters',
     not_rateable: 'You can rate once, after the case is resolved', invalid_channel: 'Choose a channel',
     invalid_date: 'is not a valid date (YYYY-MM-DD)', not_in_year: 'is not in this year', not_weekend: 'is not a Saturday or Sunday, so it needs no make-up',
     in_both_lists: 'is listed both as a day off and as a make-up working day',
+    not_integer: 'Enter a whole number', out_of_range: 'Out of range', end_before_start: 'The end date cannot be before the start date',
+    unknown_supervisor: 'Choose a valid special supervisor', no_opinions: 'Fill in at least one opinion', too_many_opinions: 'At most 20 opinions per letter',
+    before_campaign_start: 'is before the campaign started',
   },
 };

@@ -1,7 +1,7 @@
 // Simplified Chinese: the interface's first language.
 export const zhCN = {
   app: { title: '县纪委监委 投诉与监督平台', short: '投诉监督平台', switchLang: 'English' },
-  nav: { home: '首页', file: '我要投诉', track: '查询进度', login: '登录', logout: '退出', cases: '案件', inbox: '本单位待办', queues: '任务队列', units: '单位管理', calendar: '工作日历', tokens: 'API 令牌', portal: '监督员工作台' },
+  nav: { home: '首页', file: '我要投诉', track: '查询进度', login: '登录', logout: '退出', cases: '案件', inbox: '本单位待办', queues: '任务队列', units: '单位管理', calendar: '工作日历', categories: '投诉类别', users: '用户管理', tokens: 'API 令牌', portal: '监督员工作台', campaigns: '征求意见函' },
   home: {
     lead: '群众和特邀监督员反映的问题，书面转交责任单位限期整改，逾期督办，办理情况纳入“双百双评”年度评议。',
     fileCta: '我要投诉 / 反映问题',
@@ -16,6 +16,10 @@ export const zhCN = {
     description: '问题描述', descriptionHint: '10 至 4000 字：时间、地点、经过、涉及人员',
     place: '地点', name: '姓名（可不填）', phone: '手机或电话（可不填）', email: '电子邮箱（可不填）',
     eventDate: '发生日期', attachments: '附件（照片或 PDF，最多 5 个，每个不超过 10 MB）', unitFilter: '输入关键字筛选单位',
+    titleSupervisor: '特邀监督员反馈问题', titleStaff: '代录投诉（电话、来访、来信）', channel: '来源',
+    concerns: '涉及的人员或单位', fromCitizenMet: '此问题是我接触的群众反映的',
+    identitySupervisor: '反映群众的信息（可不填；不会提供给被投诉单位）', identityStaff: '投诉人信息（可不填；不会提供给被投诉单位）',
+    filed: '已提交，编号 {{number}}。',
     submit: '提交', anonymousNote: '不填姓名和联系方式即为匿名投诉。',
     doneTitle: '已收到您的投诉', doneNumber: '受理编号', doneText: '我们将尽快分办，并书面责成责任单位限期整改。',
     another: '再提交一件',
@@ -35,6 +39,13 @@ export const zhCN = {
       triaged: '已分流', returned: '整改报告被退回重新办理',
     },
   },
+  categories: { title: '投诉类别', code: '代码', nameZh: '中文名称', nameEn: '英文名称', active: '启用', enable: '启用', disable: '停用', add: '新增类别' },
+  users: {
+    title: '用户管理', username: '用户名', displayName: '姓名', role: '角色', unit: '所属单位（单位工作人员）', email: '电子邮箱', password: '初始密码（至少 10 位）',
+    detail: '单位 / 聘期与区域', active: '启用', activate: '启用', deactivate: '停用', add: '新增用户', supervisorOnly: '特邀监督员：聘期和联系区域',
+    termStart: '聘期开始', termEnd: '聘期结束', area: '联系区域',
+  },
+  role: { commission: '纪委监委工作人员', admin: '系统管理员', unit: '单位工作人员', supervisor: '特邀监督员' },
   satisfaction: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
   auth: {
     title: '工作人员登录', username: '用户名', password: '密码', submit: '登录',
@@ -42,6 +53,8 @@ export const zhCN = {
   },
   cases: {
     title: '全部案件', inboxTitle: '本单位案件', mineTitle: '我反映的问题', none: '暂无案件',
+    back: '返回列表', case: '案件', namedUnit: '投诉人所指单位', attachments: '附件', supplements: '投诉人补充', duplicates: '可能重复的案件', noDuplicates: '未发现同一单位、同一类别的其他在办案件。',
+    dupFlag: '疑似重复 {{count}}', identity: '投诉人身份', anonymous: '匿名投诉', revealReason: '查看理由（将被记录）', reveal: '查看投诉人身份', identityReads: '身份信息已被查看 {{count}} 次（均有记录）',
     number: '编号', status: '状态', category: '类别', unit: '承办单位', submittedAt: '提交时间', description: '内容', channel: '来源',
   },
   status: {
@@ -66,6 +79,23 @@ export const zhCN = {
     workdays: '调休上班日期', workdaysHint: '每行一个日期（YYYY-MM-DD），只能是调为上班的周六或周日。',
     save: '保存', back: '返回',
   },
+  campaign: {
+    title: '征求意见函', intro: '特邀监督员发放征求意见函，收回的函件逐封登记，函中每条意见生成一件案件，书面转交责任单位办理。',
+    none: '尚无征求意见活动。', newTitle: '新建征求意见活动', name: '活动名称', year: '年度', startDate: '开始日期', endDate: '结束日期',
+    period: '活动期间', create: '创建活动',
+    distributed: '发出函件', returned: '收回函件', returnRate: '回收率', opinions: '意见条数', resolved: '已办结',
+    supervisorsTitle: '特邀监督员发放与收回', supervisor: '特邀监督员', noDistributions: '尚未登记发放数量。',
+    unattributed: '未注明收集人的回函：{{n}} 封',
+    distributionTitle: '登记发放数量', distributionHint: '再次登记同一监督员即更正其发放份数。', letters: '发放份数',
+    chooseSupervisor: '请选择特邀监督员', save: '保存', saved: '发放数量已保存。',
+    lettersTitle: '收回的函件', noLetters: '尚未登记收回的函件。', receivedOn: '收到日期', collectedBy: '收集人', notRecorded: '未注明',
+    identified: '回函人身份', identifiedYes: '已留（单独保存）', identifiedNo: '未留', cases: '意见（案件编号与状态）',
+    recordLetter: '登记收回的函件', recorded: '已登记收回的函件，生成 {{n}} 件案件。',
+    letterTitle: '登记收回的征求意见函', letterIntro: '函中每条意见生成一件案件。未填写的意见栏不予处理，至少填写一条。',
+    returner: '回函人（可不填）', returnerNote: '回函人身份信息单独保存，不提供给任何被反映单位。',
+    returnerName: '姓名', returnerUnit: '工作单位', returnerPhone: '联系电话', chooseCollector: '未注明',
+    opinion: '意见 {{n}}', opinionsError: '意见', submitLetter: '登记并生成案件', back: '返回活动',
+  },
   errors: {
     title: '出错了', back: '返回首页',
     400: '提交的内容有误，请检查后重试。', 401: '请先登录。', 403: '您没有权限访问此页面。', 404: '页面不存在。',
@@ -78,9 +108,14 @@ export const zhCN = {
     unknown_unit: '请选择有效的单位', invalid_phone: '电话号码格式不正确', invalid_email: '邮箱格式不正确',
     future_date: '日期不能晚于今天', file_too_large: '文件超过 10 MB', too_many_files: '最多上传 5 个文件',
     file_type: '只接受照片（JPG、PNG、GIF、WEBP、HEIC）或 PDF 文件', unknown_field: '不接受的字段', case_closed: '此件已办结归档，不能再补充',
+    invalid_code: '代码须为小写字母开头的字母、数字或下划线', code_taken: '代码已存在',
+    invalid_username: '3-32 位小写字母、数字或 _ . -', username_taken: '用户名已存在', password_short: '密码至少 10 位',
     not_rateable: '办结后才能评价，且只能评价一次', invalid_channel: '请选择来源',
     invalid_date: '不是有效日期（格式 YYYY-MM-DD）', not_in_year: '不在本年度内', not_weekend: '不是周六或周日，无需调休上班',
     in_both_lists: '同时列为放假日和调休上班日',
+    not_integer: '请填写整数', out_of_range: '数值超出允许范围', end_before_start: '结束日期不能早于开始日期',
+    unknown_supervisor: '请选择有效的特邀监督员', no_opinions: '请至少填写一条意见', too_many_opinions: '每封函最多 20 条意见',
+    before_campaign_start: '早于活动开始日期',
   },
 };
 export type Messages = typeof zhCN;

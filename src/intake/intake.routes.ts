@@ -1,67 +1,70 @@
-import { randomBytes } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Context } from '../context';
-import { fileComplaint } from '../cases/case.service';
-import { complaintInput } from '../cases/case.schemas';
-import { listActiveCategories } from '../cases/category.service';
+import { requireRole } from '../auth/auth.middleware';
+import { complaintInput, staffEntryInput, supervisorFeedbackInput } from '../cases/case.schemas';
 import { AppError, NotFoundError, ValidationError } from '../http/errors';
 import { limitPerIp } from '../http/limits';
 import { fieldErrors, parseOrThrow } from '../http/validate';
-import { listActiveUnits } from '../units/unit.service';
-import { acceptAttachments, type UploadedFile } from './attachments';
-import { idempotencyKey, ratingInput, supplementInput, trackingLookup } from './intake.schemas';
+import { complaintFormRoutes, formFields } from './complaint-form';
+import { ratingInput, supplementInput, trackingLookup } from './intake.schemas';
 import { addSupplement, openByTracking, rateCase, trackingView } from './tracking.service';
 
 const RECEIPT_COOKIE = 'receipt';
-
-/** Splits the form's own fields (CSRF, idempotency key) from the complaint's. */
-function formFields(req: Request): { fields: Record<string, unknown>; key?: string } {
-  const { _csrf, idempotencyKey: key, ...fields } = (req.body ?? {}) as Record<string, unknown>;
-  void _csrf;
-  const parsedKey = idempotencyKey.safeParse(key);
-  return { fields, key: parsedKey.success ? parsedKey.data : undefined };
-}
-
-export async function renderComplaintForm(res: Response, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-  const [categories, units] = await Promise.all([listActiveCategories(), listActiveUnits()]);
-  // A fresh key per form shown: a double click sends the same key twice and files once.
-  const key = typeof values.idempotencyKey === 'string' ? values.idempotencyKey : randomBytes(18).toString('base64url');
-  res.status(status).render('public/complaint', { categories, units, values, errors, idempotencyKey: key });
-}
 
 export function intakeRoutes(ctx: Context): Router {
   const r = Router();
   const intakeLimit = limitPerIp(ctx, 'intake', ctx.config.INTAKE_LIMIT_PER_HOUR, 3600);
   const trackLimit = limitPerIp(ctx, 'track', ctx.config.TRACK_LIMIT_PER_10MIN, 600);
 
-  r.get('/complaints/new', async (_req, res) => {
-    await renderComplaintForm(res, {}, {});
-  });
-
-  r.post('/complaints', intakeLimit, acceptAttachments(), async (req, res) => {
-    const { fields, key } = formFields(req);
-    try {
-      if (res.locals.uploadError) {
-        const others = fieldErrors(complaintInput.safeParse(fields).error?.issues ?? []);
-        throw new ValidationError({ ...others, ...(res.locals.uploadError as ValidationError).fields });
-      }
-      const input = parseOrThrow(complaintInput, fields);
-      const filed = await fileComplaint(ctx, input, { channel: 'web' }, { idempotencyKey: key, attachments: (req.files as UploadedFile[]) ?? [] });
+  r.use(
+    complaintFormRoutes(ctx, {
+      mode: 'public',
+      path: '/complaints/new',
+      action: '/complaints',
+      guard: [],
+      onFile: [intakeLimit],
+      schema: complaintInput,
+      filer: () => ({ channel: 'web' }),
       // Post/redirect/get with the receipt in a signed cookie: a reload shows it again without
       // filing again, and the secret never appears in a URL or a log.
-      res.cookie(RECEIPT_COOKIE, JSON.stringify({ n: filed.number, c: filed.trackingCode, s: filed.trackingSecret }), {
-        signed: true,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: ctx.config.NODE_ENV === 'production',
-        maxAge: 30 * 60 * 1000,
-      });
-      res.redirect(303, '/complaints/received');
-    } catch (err) {
-      if (err instanceof ValidationError) return renderComplaintForm(res, { ...fields, idempotencyKey: key }, err.fields ?? {}, 400);
-      throw err;
-    }
-  });
+      done: (_req, res, filed) => {
+        res.cookie(RECEIPT_COOKIE, JSON.stringify({ n: filed.number, c: filed.trackingCode, s: filed.trackingSecret }), {
+          signed: true,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.config.NODE_ENV === 'production',
+          maxAge: 30 * 60 * 1000,
+        });
+        res.redirect(303, '/complaints/received');
+      },
+    }),
+  );
+
+  // Special supervisors file feedback from their portal; they follow it in their list.
+  r.use(
+    complaintFormRoutes(ctx, {
+      mode: 'supervisor',
+      path: '/supervisor/feedback/new',
+      action: '/supervisor/feedback',
+      guard: [requireRole('supervisor')],
+      schema: supervisorFeedbackInput,
+      filer: (req) => ({ channel: 'supervisor', userId: req.user!.id }),
+      done: (_req, res, filed) => res.redirect(303, `/supervisor/cases/${filed.id}`),
+    }),
+  );
+
+  // Commission staff enter what came by phone, visit or letter, with the channel recorded.
+  r.use(
+    complaintFormRoutes(ctx, {
+      mode: 'staff',
+      path: '/commission/intake/new',
+      action: '/commission/intake',
+      guard: [requireRole('commission')],
+      schema: staffEntryInput,
+      filer: (req, input) => ({ channel: input.channel, userId: req.user!.id }),
+      done: (_req, res, filed) => res.redirect(303, `/commission/cases/${filed.id}`),
+    }),
+  );
 
   r.get('/complaints/received', (req, res) => {
     let receipt: { n: string; c: string; s: string } | null = null;

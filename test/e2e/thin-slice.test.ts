@@ -60,8 +60,19 @@ it('when a citizen files a complaint on a phone, then the named unit sees it in 
   await page.getByRole('button', { name: '提交' }).click();
   const number = (await page.locator('#case-number').textContent())!.trim();
   expect(number).toMatch(/^\d{4}-\d{6}$/);
+  const code = (await page.locator('#tracking-code').textContent())!.trim();
+  const secret = (await page.locator('#tracking-secret').textContent())!.trim();
   fs.mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: 'test-results/e2e-phone-receipt.png', fullPage: true });
+
+  // Later, the citizen follows it with the code and the secret.
+  await page.getByRole('link', { name: '查询进度' }).first().click();
+  await page.fill('#code', code);
+  await page.fill('#secret', secret);
+  await page.getByRole('button', { name: '查询' }).click();
+  await expectText(page.locator('#case-number'), number);
+  await expectText(page.locator('#timeline'), '收到您的投诉');
+  await page.screenshot({ path: 'test-results/e2e-phone-tracking.png', fullPage: true });
 
   const c = await until(() => Case.findOne({ number, status: 'assigned' }).lean());
   const mails = await smtp.waitForMails(1);

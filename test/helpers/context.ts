@@ -62,9 +62,11 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   return ctx;
 }
 
-/** Empties every collection (keeping indexes) and every Redis key of this worker's prefix. */
+/** Empties every collection (keeping indexes; GridFS too) and every Redis key of this worker's prefix. */
 export async function resetData(ctx: Pick<Context, 'config' | 'redis' | 'queues'>): Promise<void> {
-  await Promise.all(Object.values(mongoose.models).map((m) => m.deleteMany({})));
+  const db = mongoose.connection.db!;
+  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+  await Promise.all(collections.map((c) => db.collection(c.name).deleteMany({})));
   for (const q of ctx.queues.all()) await q.obliterate({ force: true });
   let cursor = '0';
   do {

@@ -30,9 +30,14 @@ afterAll(() => ctx.close());
 // Every page behind a login, with the roles allowed to open it. A new page belongs here.
 const PAGES: [string, Role[]][] = [
   ['/commission/cases', ['commission', 'admin']],
+  ['/commission/campaigns', ['commission', 'admin']],
   ['/admin/units', ['commission', 'admin']],
   ['/admin/queues', ['commission', 'admin']],
   ['/admin/calendar', ['admin']],
+  ['/admin/categories', ['admin']],
+  ['/admin/users', ['admin']],
+  ['/commission/intake/new', ['commission']],
+  ['/supervisor/feedback/new', ['supervisor']],
   ['/unit/cases', ['unit']],
   ['/supervisor', ['supervisor']],
   ['/account/tokens', ['commission', 'admin', 'unit', 'supervisor']],
@@ -51,6 +56,7 @@ const API: [string, string, Role[]][] = [
   ['get', '/api/v1/units', ['commission', 'admin', 'unit', 'supervisor']],
   ['get', '/api/v1/calendar/due-date?from=2026-02-13&workingDays=5', ['commission', 'admin', 'unit', 'supervisor']],
   ['post', '/api/v1/complaints', ['commission', 'supervisor']],
+  ['get', '/api/v1/campaigns', ['commission', 'admin']],
 ];
 
 describe.each(API)('API %s %s', (method, path, allowed) => {

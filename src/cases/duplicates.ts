@@ -1,0 +1,52 @@
+import type { Types } from 'mongoose';
+import { Case } from './case.model';
+import { OPEN_STATES } from './case.states';
+
+type Keyed = { _id: Types.ObjectId; categoryCode: string; assignedUnitId?: Types.ObjectId | null; targetUnitId?: Types.ObjectId | null };
+
+/** The unit a case is about: the one it was assigned to, else the one the filer named. */
+function unitKey(c: Keyed): string | null {
+  const unit = c.assignedUnitId ?? c.targetUnitId;
+  return unit ? `${String(unit)}|${c.categoryCode}` : null;
+}
+
+/**
+ * Open cases about the same unit and category as the given one: shown to the commission as
+ * possible duplicates, never merged silently.
+ */
+export async function possibleDuplicates(c: Keyed, limit = 20) {
+  const unit = c.assignedUnitId ?? c.targetUnitId;
+  if (!unit) return [];
+  const others = await Case.find(
+    {
+      _id: { $ne: c._id },
+      categoryCode: c.categoryCode,
+      status: { $in: OPEN_STATES },
+      $or: [{ assignedUnitId: unit }, { targetUnitId: unit }],
+    },
+    { number: 1, status: 1, submittedAt: 1, description: 1 },
+  )
+    .sort({ submittedAt: -1 })
+    .limit(limit)
+    .lean();
+  return others.map((o) => ({ id: String(o._id), number: o.number, status: o.status, submittedAt: o.submittedAt, excerpt: o.description.slice(0, 60) }));
+}
+
+/** For a list page: how many other open cases share each listed case's unit and category. */
+export async function duplicateCounts(cases: { id: string; categoryCode: string; status: string; unitId: string | null }[]): Promise<Record<string, number>> {
+  const open = await Case.find({ status: { $in: OPEN_STATES } }, { categoryCode: 1, assignedUnitId: 1, targetUnitId: 1 }).lean();
+  const perKey = new Map<string, number>();
+  for (const o of open) {
+    const key = unitKey(o);
+    if (key) perKey.set(key, (perKey.get(key) ?? 0) + 1);
+  }
+  const result: Record<string, number> = {};
+  for (const c of cases) {
+    if (!c.unitId) continue;
+    const n = perKey.get(`${c.unitId}|${c.categoryCode}`) ?? 0;
+    // The case itself is among the open ones when it is open.
+    const self = (OPEN_STATES as readonly string[]).includes(c.status) ? 1 : 0;
+    if (n - self > 0) result[c.id] = n - self;
+  }
+  return result;
+}

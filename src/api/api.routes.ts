@@ -4,7 +4,9 @@ import { calendarApiRoutes } from '../calendar/calendar.routes';
 import { campaignApiRoutes } from '../campaigns/campaign.routes';
 import type { Context } from '../context';
 import { fileComplaint, getCaseFor, listCases } from '../cases/case.service';
-import { complaintInput, supervisorFeedbackInput } from '../cases/case.schemas';
+import { complaintInput, staffEntryInput, supervisorFeedbackInput, type ComplaintInput } from '../cases/case.schemas';
+import type { Channel } from '../cases/case.states';
+import { trackingApiRoutes } from '../intake/tracking.api';
 import { idempotencyKey } from '../intake/intake.schemas';
 import { listActiveCategories } from '../cases/category.service';
 import { parseOrThrow } from '../http/validate';
@@ -15,6 +17,8 @@ import { openApiDocument } from './openapi';
 export function apiRoutes(ctx: Context): Router {
   const r = Router();
   r.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
+  // The citizen's tracking (code + secret), public like the tracking page.
+  r.use(trackingApiRoutes(ctx));
   r.use(requireToken);
   const anyRole = requireRole('commission', 'admin', 'unit', 'supervisor');
 
@@ -46,9 +50,21 @@ export function apiRoutes(ctx: Context): Router {
   // An `Idempotency-Key` header makes a client's retry return the first answer instead of filing twice.
   r.post('/complaints', requireRole('commission', 'supervisor'), async (req, res) => {
     const supervisor = req.user!.role === 'supervisor';
-    const input = parseOrThrow(supervisor ? supervisorFeedbackInput : complaintInput, req.body);
+    // Commission staff may say how it came in (phone, visit, letter), as on the staff entry page.
+    let input: ComplaintInput;
+    let channel: Channel = 'api';
+    if (supervisor) {
+      input = parseOrThrow(supervisorFeedbackInput, req.body);
+      channel = 'supervisor';
+    } else if (req.body && typeof req.body === 'object' && 'channel' in req.body) {
+      const staff = parseOrThrow(staffEntryInput, req.body);
+      input = staff;
+      channel = staff.channel;
+    } else {
+      input = parseOrThrow(complaintInput, req.body);
+    }
     const key = idempotencyKey.safeParse(req.get('idempotency-key'));
-    const filed = await fileComplaint(ctx, input, { channel: supervisor ? 'supervisor' : 'api', userId: req.user!.id }, { idempotencyKey: key.success ? key.data : undefined });
+    const filed = await fileComplaint(ctx, input, { channel, userId: req.user!.id }, { idempotencyKey: key.success ? key.data : undefined });
     res.status(filed.repeated ? 200 : 201).json(filed);
   });
   r.use(calendarApiRoutes());

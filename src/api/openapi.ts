@@ -89,9 +89,9 @@ const open311Paths = {
     },
     get: {
       tags: ['Open311'],
-      summary: 'GET Service Requests (public)',
-      description: 'Newest first, at most 1000. Without dates, the last 90 days; a range may not span more than 90 days. `service_request_id` overrides every other filter.',
-      security: [],
+      summary: 'GET Service Requests (commission or administrator api_key)',
+      description: 'Requests are complaints about officials and are never public: reading needs the api_key of a commission or administrator account. Newest first, at most 1000. Without dates, the last 90 days; a range may not span more than 90 days. `service_request_id` overrides every other filter.',
+      security: [{ open311ApiKey: [] }],
       parameters: [
         formatParam,
         langParam,
@@ -112,8 +112,8 @@ const open311Paths = {
   '/open311/v2/requests/{service_request_id}.{format}': {
     get: {
       tags: ['Open311'],
-      summary: 'GET Service Request (public)',
-      security: [],
+      summary: 'GET Service Request (commission or administrator api_key)',
+      security: [{ open311ApiKey: [] }],
       parameters: [{ name: 'service_request_id', in: 'path', required: true, description: 'Case number, e.g. 2026-000123', schema: { type: 'string' } }, formatParam, langParam, jurisdictionParam],
       responses: {
         '200': open311Body({ type: 'array', items: ref('Open311Request'), minItems: 1, maxItems: 1 }, 'service_requests', 'The request'),
@@ -125,8 +125,8 @@ const open311Paths = {
     get: {
       tags: ['Open311'],
       summary: 'GET service_request_id from a token',
-      description: 'Requests are realtime, so POST returns no token. The token is the case’s internal id (the `id` of /api/v1), resolved to its case number.',
-      security: [],
+      description: 'Requests are realtime, so POST returns no token. The token is the case’s internal id (the `id` of /api/v1), resolved to its case number. Needs a commission or administrator api_key.',
+      security: [{ open311ApiKey: [] }],
       parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-f0-9]{24}$' } }, formatParam, jurisdictionParam],
       responses: {
         '200': open311Body({ type: 'array', items: ref('Open311Token'), minItems: 1, maxItems: 1 }, 'service_requests', 'The case number for the token'),
@@ -184,7 +184,7 @@ const apiPaths = {
   '/api/v1/complaints': {
     post: {
       tags: ['API'],
-      summary: 'File a complaint on someone’s behalf (commission: channel api; supervisor: channel supervisor, with concerns/fromCitizenMet)',
+      summary: 'File a complaint on someone’s behalf (commission: channel api, or phone/visit/letter when `channel` is given; supervisor: channel supervisor, with concerns/fromCitizenMet)',
       parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[\\w-]{16,64}$' } }],
       requestBody: { required: true, content: { 'application/json': { schema: ref('ComplaintInput') } } },
       responses: {
@@ -192,6 +192,48 @@ const apiPaths = {
         '200': json(ref('Filed'), 'A repeat with the same Idempotency-Key: the first case'),
         '400': json(ref('ApiError'), 'Invalid fields (`fields` maps each to a reason key)'),
         ...apiErrors,
+      },
+    },
+  },
+  '/api/v1/tracking': {
+    post: {
+      tags: ['API'],
+      summary: 'Follow a complaint with its tracking code and secret (public)',
+      security: [],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['code', 'secret'], properties: { code: str('Tracking code, e.g. 7KQ2M-X9D4T'), secret: str('The secret shown once at filing') } } } } },
+      responses: {
+        '200': json({ type: 'object', description: 'The tracking view: number, status, timeline, supplements, publicReply, satisfaction, canRate, canSupplement' }, 'The case as its filer sees it'),
+        '400': json(ref('ApiError'), 'Invalid fields'),
+        '404': json(ref('ApiError'), 'Unknown code or wrong secret (the same answer for both)'),
+        '429': json(ref('ApiError'), 'Too many look-ups from this IP'),
+      },
+    },
+  },
+  '/api/v1/tracking/supplements': {
+    post: {
+      tags: ['API'],
+      summary: 'Add information to one’s complaint (public)',
+      security: [],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['code', 'secret', 'text'], properties: { code: str('Tracking code, e.g. 7KQ2M-X9D4T'), secret: str('The secret shown once at filing'), text: str('2 to 2000 characters') } } } } },
+      responses: {
+        '201': json({ type: 'object', description: 'The tracking view: number, status, timeline, supplements, publicReply, satisfaction, canRate, canSupplement' }, 'The case as its filer sees it'),
+        '400': json(ref('ApiError'), 'Invalid fields'),
+        '404': json(ref('ApiError'), 'Unknown code or wrong secret (the same answer for both)'),
+        '429': json(ref('ApiError'), 'Too many look-ups from this IP'),
+      },
+    },
+  },
+  '/api/v1/tracking/rating': {
+    post: {
+      tags: ['API'],
+      summary: 'Rate the outcome once the case is resolved (public; 409 before, or when rated already)',
+      security: [],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['code', 'secret', 'rating'], properties: { code: str('Tracking code, e.g. 7KQ2M-X9D4T'), secret: str('The secret shown once at filing'), rating: { type: 'string', enum: ['satisfied', 'basically_satisfied', 'dissatisfied'] }, comment: str('Up to 500 characters') } } } } },
+      responses: {
+        '201': json({ type: 'object', description: 'The tracking view: number, status, timeline, supplements, publicReply, satisfaction, canRate, canSupplement' }, 'The case as its filer sees it'),
+        '400': json(ref('ApiError'), 'Invalid fields'),
+        '404': json(ref('ApiError'), 'Unknown code or wrong secret (the same answer for both)'),
+        '429': json(ref('ApiError'), 'Too many look-ups from this IP'),
       },
     },
   },
@@ -439,7 +481,7 @@ export function openApiDocument(): Record<string, unknown> {
         'JSON API for staff systems (Bearer API tokens, scoped by role like the pages) and the Open311 GeoReport v2 endpoint (http://wiki.open311.org/GeoReport_v2) for hotlines and apps.',
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'API', description: '/api/v1, Bearer token' }, { name: 'Open311', description: 'GeoReport v2; reads are public, POST needs api_key' }],
+    tags: [{ name: 'API', description: '/api/v1, Bearer token' }, { name: 'Open311', description: 'GeoReport v2; services are public, requests need api_key' }],
     security: [{ bearerAuth: [] }],
     paths: { ...apiPaths, ...open311Paths },
     components: {

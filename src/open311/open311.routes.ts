@@ -1,10 +1,10 @@
-import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Context } from '../context';
 import { NotFoundError } from '../http/errors';
 import type { Lang } from '../i18n';
 import { open311ErrorHandler } from './open311.errors';
 import { isFormat, sendOpen311, type Format } from './open311.serializer';
-import { findRequests, getRequest, listServices, resolveToken, serviceDefinition, submitRequest } from './open311.service';
+import { findRequests, getRequest, listServices, readerFromKey, resolveToken, serviceDefinition, submitRequest } from './open311.service';
 
 /** Chinese unless `?lang=en`; from the query only, since Open311 clients keep no cookies. */
 function langOf(req: Request): Lang {
@@ -50,15 +50,21 @@ export function open311Routes(ctx: Context): [Router, ErrorRequestHandler] {
     sendOpen311(res, formatOf(req), 'service_requests', response, filed.repeated ? 200 : 201);
   });
 
-  r.get('/requests.:format', async (req, res) => {
+  // Services are public; requests are complaints and are read with a commission key only.
+  const reader: RequestHandler = async (req, _res, next) => {
+    await readerFromKey(req.query.api_key);
+    next();
+  };
+
+  r.get('/requests.:format', reader, async (req, res) => {
     sendOpen311(res, formatOf(req), 'service_requests', await findRequests(ctx, req.query, langOf(req)));
   });
 
-  r.get('/requests/:service_request_id.:format', async (req, res) => {
+  r.get('/requests/:service_request_id.:format', reader, async (req, res) => {
     sendOpen311(res, formatOf(req), 'service_requests', await getRequest(ctx, String(req.params.service_request_id), langOf(req)));
   });
 
-  r.get('/tokens/:token.:format', async (req, res) => {
+  r.get('/tokens/:token.:format', reader, async (req, res) => {
     sendOpen311(res, formatOf(req), 'service_requests', await resolveToken(String(req.params.token)));
   });
 

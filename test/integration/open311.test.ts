@@ -31,6 +31,11 @@ beforeEach(async () => {
   }
 });
 
+/** Reading requests takes a commission key (complaints are never public). */
+function read(url: string) {
+  return request(app).get(url).query({ api_key: keys.commission });
+}
+
 /** Loose XML reading: the text of every <name> element, in order. */
 function xmlTexts(xml: string, name: string): string[] {
   return [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>|<${name}/>`, 'g'))].map((m) => m[1] ?? '');
@@ -230,22 +235,22 @@ describe('GET requests', () => {
     await Case.updateOne({ number: resolved.number }, { $set: { status: 'resolved' } });
     await Case.updateOne({ number: rejected.number }, { $set: { status: 'rejected' } });
 
-    const closed = await request(app).get('/open311/v2/requests.json?status=closed').expect(200);
+    const closed = await read('/open311/v2/requests.json?status=closed').expect(200);
     expect(closed.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([rejected.number, resolved.number]);
     expect(closed.body.map((r: { status: string }) => r.status)).toEqual(['closed', 'closed']);
     expect(closed.body[0].status_notes).toBe('不予受理');
-    const opened = await request(app).get('/open311/v2/requests.json?status=open').expect(200);
+    const opened = await read('/open311/v2/requests.json?status=open').expect(200);
     expect(opened.body).toEqual([expect.objectContaining({ service_request_id: open.number, status: 'open', status_notes: '待分办' })]);
-    const both = await request(app).get('/open311/v2/requests.json?status=open,closed').expect(200);
+    const both = await read('/open311/v2/requests.json?status=open,closed').expect(200);
     expect(both.body).toHaveLength(3);
-    const bad = await request(app).get('/open311/v2/requests.json?status=pending').expect(400);
+    const bad = await read('/open311/v2/requests.json?status=pending').expect(400);
     expect(bad.body[0].description).toMatch(/^status: invalid_status/);
   });
 
   it('when service_code is filtered, then only that category is listed', async () => {
     const attitude = await givenCase('2026-02-20T02:00:00Z', { categoryCode: 'attitude' });
     await givenCase('2026-02-21T02:00:00Z', { categoryCode: 'inaction' });
-    const res = await request(app).get('/open311/v2/requests.json?service_code=attitude').expect(200);
+    const res = await read('/open311/v2/requests.json?service_code=attitude').expect(200);
     expect(res.body).toEqual([expect.objectContaining({ service_request_id: attitude.number, service_code: 'attitude', service_name: '窗口服务态度' })]);
   });
 
@@ -254,22 +259,22 @@ describe('GET requests', () => {
     const january = await givenCase('2026-01-05T02:00:00Z');
     const february = await givenCase('2026-02-20T02:00:00Z');
 
-    const range = await request(app).get('/open311/v2/requests.json').query({ start_date: '2026-02-01T00:00:00+08:00', end_date: '2026-02-28T23:59:59+08:00' }).expect(200);
+    const range = await read('/open311/v2/requests.json').query({ start_date: '2026-02-01T00:00:00+08:00', end_date: '2026-02-28T23:59:59+08:00' }).expect(200);
     expect(range.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([february.number]);
     // An offset whose '+' arrived as a space (not percent-encoded) still counts.
-    const spaced = await request(app).get('/open311/v2/requests.json?start_date=2026-01-01T00:00:00+08:00&end_date=2026-01-31T00:00:00Z').expect(200);
+    const spaced = await read('/open311/v2/requests.json?start_date=2026-01-01T00:00:00+08:00&end_date=2026-01-31T00:00:00Z').expect(200);
     expect(spaced.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([january.number]);
-    const onlyStart = await request(app).get('/open311/v2/requests.json?start_date=2025-11-01T00:00:00Z').expect(200);
+    const onlyStart = await read('/open311/v2/requests.json?start_date=2025-11-01T00:00:00Z').expect(200);
     expect(onlyStart.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([january.number, old.number]);
 
-    const recent = await request(app).get('/open311/v2/requests.json').expect(200);
+    const recent = await read('/open311/v2/requests.json').expect(200);
     expect(recent.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([february.number, january.number]);
 
-    const tooLong = await request(app).get('/open311/v2/requests.json?start_date=2025-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z').expect(400);
+    const tooLong = await read('/open311/v2/requests.json?start_date=2025-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z').expect(400);
     expect(tooLong.body[0].description).toMatch(/^end_date: span_too_long/);
-    const reversed = await request(app).get('/open311/v2/requests.json?start_date=2026-02-01T00:00:00Z&end_date=2026-01-01T00:00:00Z').expect(400);
+    const reversed = await read('/open311/v2/requests.json?start_date=2026-02-01T00:00:00Z&end_date=2026-01-01T00:00:00Z').expect(400);
     expect(reversed.body[0].description).toMatch(/^end_date: end_before_start/);
-    const bad = await request(app).get('/open311/v2/requests.xml?start_date=2026-02-30T00:00:00Z&end_date=yesterday').expect(400);
+    const bad = await read('/open311/v2/requests.xml?start_date=2026-02-30T00:00:00Z&end_date=yesterday').expect(400);
     expect(xmlTexts(bad.text, 'description')).toEqual([expect.stringMatching(/^start_date: invalid_datetime/), expect.stringMatching(/^end_date: invalid_datetime/)]);
   });
 
@@ -277,15 +282,15 @@ describe('GET requests', () => {
     const a = await givenCase('2025-10-01T02:00:00Z'); // outside the default window
     await givenCase('2026-02-20T02:00:00Z');
     const c = await givenCase('2026-02-21T02:00:00Z');
-    const res = await request(app).get(`/open311/v2/requests.json?service_request_id=${a.number},${c.number},2026-999999&status=closed&service_code=attitude`).expect(200);
+    const res = await read(`/open311/v2/requests.json?service_request_id=${a.number},${c.number},2026-999999&status=closed&service_code=attitude`).expect(200);
     expect(res.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([c.number, a.number]);
-    await request(app).get('/open311/v2/requests.json?service_request_id=DROP%20TABLE').expect(400);
+    await read('/open311/v2/requests.json?service_request_id=DROP%20TABLE').expect(400);
   });
 
   it('when one request is read, then it has every spec field in JSON and XML, with county-time dates and the assigned unit', async () => {
     const filed = await givenCase('2026-03-02T02:00:00Z', { unitCode: 'LE01', place: '城关派出所' });
     const unit = await unitByCode('LE01');
-    const json = await request(app).get(`/open311/v2/requests/${filed.number}.json`).expect(200);
+    const json = await read(`/open311/v2/requests/${filed.number}.json`).expect(200);
     expect(json.body).toEqual([
       {
         service_request_id: filed.number,
@@ -307,10 +312,10 @@ describe('GET requests', () => {
         media_url: null,
       },
     ]);
-    const en = await request(app).get(`/open311/v2/requests/${filed.number}.json?lang=en`).expect(200);
+    const en = await read(`/open311/v2/requests/${filed.number}.json?lang=en`).expect(200);
     expect(en.body[0]).toMatchObject({ agency_responsible: unit.nameEn, status_notes: 'Assigned', service_name: 'Administrative inaction or misconduct' });
 
-    const xml = await request(app).get(`/open311/v2/requests/${filed.number}.xml`).expect(200);
+    const xml = await read(`/open311/v2/requests/${filed.number}.xml`).expect(200);
     expect(xml.text).toContain(`<service_requests><request><service_request_id>${filed.number}</service_request_id><status>open</status>`);
     expect(xmlTexts(xml.text, 'agency_responsible')).toEqual([unit.nameZh]);
     expect(xmlTexts(xml.text, 'requested_datetime')).toEqual(['2026-03-02T10:00:00+08:00']);
@@ -322,37 +327,51 @@ describe('GET requests', () => {
 
   it('when a field holds XML special characters, then the XML escapes them', async () => {
     const filed = await givenCase('2026-02-20T02:00:00Z', { place: '<东门> & "市场"\u0007' });
-    const xml = await request(app).get(`/open311/v2/requests/${filed.number}.xml`).expect(200);
+    const xml = await read(`/open311/v2/requests/${filed.number}.xml`).expect(200);
     expect(xml.text).toContain('<address>&lt;东门&gt; &amp; &quot;市场&quot;</address>');
   });
 
   it('when a request is unassigned, then agency_responsible is empty', async () => {
     const filed = await givenCase('2026-02-20T02:00:00Z');
-    const res = await request(app).get(`/open311/v2/requests/${filed.number}.json`).expect(200);
+    const res = await read(`/open311/v2/requests/${filed.number}.json`).expect(200);
     expect(res.body[0].agency_responsible).toBeNull();
   });
 
   it('when an unknown request is read, then 404 comes in the spec error format, in JSON and XML', async () => {
-    const json = await request(app).get('/open311/v2/requests/2026-999999.json').expect(404);
+    const json = await read('/open311/v2/requests/2026-999999.json').expect(404);
     expect(json.body).toEqual([{ code: 404, description: expect.stringContaining('2026-999999') }]);
-    const xml = await request(app).get('/open311/v2/requests/nonsense.xml').expect(404);
+    const xml = await read('/open311/v2/requests/nonsense.xml').expect(404);
     expect(xmlTexts(xml.text, 'code')).toEqual(['404']);
   });
 
   it('when a case has a deadlineAt, then expected_datetime is that deadline in county time', async () => {
     const filed = await givenCase('2026-02-20T02:00:00Z');
     await Case.collection.updateOne({ number: filed.number }, { $set: { deadlineAt: new Date('2026-03-09T09:30:00Z') } });
-    const res = await request(app).get(`/open311/v2/requests/${filed.number}.json`).expect(200);
+    const res = await read(`/open311/v2/requests/${filed.number}.json`).expect(200);
     expect(res.body[0].expected_datetime).toBe('2026-03-09T17:30:00+08:00');
-    const list = await request(app).get('/open311/v2/requests.xml').expect(200);
+    const list = await read('/open311/v2/requests.xml').expect(200);
     expect(xmlTexts(list.text, 'expected_datetime')).toEqual(['2026-03-09T17:30:00+08:00']);
+  });
+
+  it('when requests are read without a key, or with a unit or supervisor key, then 403 in the spec format and nothing is shown', async () => {
+    const filed = await givenCase('2026-02-20T02:00:00Z', { unitCode: 'LE01' });
+    for (const url of ['/open311/v2/requests.json', `/open311/v2/requests/${filed.number}.json`, `/open311/v2/tokens/${filed.id}.json`]) {
+      const anonymous = await request(app).get(url).expect(403);
+      expect(anonymous.body).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
+      for (const role of ['unit', 'supervisor'] as const) {
+        const res = await request(app).get(url).query({ api_key: keys[role] }).expect(403);
+        expect(res.text).not.toContain(filed.number);
+      }
+    }
+    const xml = await request(app).get('/open311/v2/requests.xml').expect(403);
+    expect(xml.text).toContain('<errors><error><code>403</code>');
   });
 
   it('when requests are read in any form, then no complainant identity appears', async () => {
     const filed = await givenCase('2026-02-20T02:00:00Z', { unitCode: 'LE01' });
     const urls = ['/open311/v2/requests.json', '/open311/v2/requests.xml', `/open311/v2/requests/${filed.number}.json`, `/open311/v2/requests/${filed.number}.xml`, `/open311/v2/requests.json?service_request_id=${filed.number}`];
     for (const url of urls) {
-      const res = await request(app).get(url).expect(200);
+      const res = await read(url).expect(200);
       expect(res.text).toContain(filed.number);
       expect(res.text).not.toMatch(IDENTITY_PATTERN);
       expect(res.text).not.toContain(filed.trackingCode);
@@ -363,12 +382,12 @@ describe('GET requests', () => {
 describe('GET tokens', () => {
   it('when the token is a case id, then the answer is its service_request_id; otherwise 404', async () => {
     const filed = await givenCase('2026-02-20T02:00:00Z');
-    const json = await request(app).get(`/open311/v2/tokens/${filed.id}.json`).expect(200);
+    const json = await read(`/open311/v2/tokens/${filed.id}.json`).expect(200);
     expect(json.body).toEqual([{ service_request_id: filed.number, token: filed.id }]);
-    const xml = await request(app).get(`/open311/v2/tokens/${filed.id}.xml`).expect(200);
+    const xml = await read(`/open311/v2/tokens/${filed.id}.xml`).expect(200);
     expect(xml.text).toContain(`<service_requests><request><service_request_id>${filed.number}</service_request_id><token>${filed.id}</token></request></service_requests>`);
-    await request(app).get('/open311/v2/tokens/0123456789abcdef01234567.json').expect(404);
-    const tracking = await request(app).get(`/open311/v2/tokens/${filed.trackingCode}.json`).expect(404);
+    await read('/open311/v2/tokens/0123456789abcdef01234567.json').expect(404);
+    const tracking = await read(`/open311/v2/tokens/${filed.trackingCode}.json`).expect(404);
     expect(tracking.body[0].code).toBe(404);
   });
 });
@@ -378,7 +397,7 @@ describe('GET /api/v1/openapi.json', () => {
     const res = await request(app).get('/api/v1/openapi.json').expect(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/complaints', '/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/calendar/due-date', '/open311/v2/requests.{format}', '/open311/v2/services.{format}', '/open311/v2/tokens/{token}.{format}']),
+      expect.arrayContaining(['/api/v1/complaints', '/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/calendar/due-date', '/api/v1/tracking', '/api/v1/tracking/rating', '/open311/v2/requests.{format}', '/open311/v2/services.{format}', '/open311/v2/tokens/{token}.{format}']),
     );
     expect(res.body.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     // Every $ref points at a schema the document defines.

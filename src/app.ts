@@ -14,6 +14,8 @@ import { csrfProtection } from './auth/csrf';
 import { calendarAdminRoutes } from './calendar/calendar.routes';
 import { campaignRoutes } from './campaigns/campaign.routes';
 import { casePageRoutes } from './cases/case.routes';
+import { noticeRoutes } from './routing/notice.routes';
+import { triageRoutes } from './routing/triage.routes';
 import { healthRoutes } from './health/health.routes';
 import { errorHandler, notFound } from './http/error-handler';
 import { i18nMiddleware } from './i18n';
@@ -21,6 +23,7 @@ import { intakeRoutes } from './intake/intake.routes';
 import { open311Routes } from './open311/open311.routes';
 import { queueBoard } from './admin/queue-board';
 import { unitAdminRoutes } from './units/unit.routes';
+import { routingAdminRoutes } from './routing/routing-admin.routes';
 import { userAdminRoutes } from './users/user.routes';
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
@@ -94,9 +97,12 @@ export function createApp(ctx: Context): express.Express {
   app.use(authRoutes(ctx));
   app.use(intakeRoutes(ctx));
   app.use(casePageRoutes(ctx));
+  app.use(triageRoutes(ctx));
+  app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
   app.use(unitAdminRoutes());
   app.use(userAdminRoutes(ctx));
+  app.use(routingAdminRoutes());
   app.use(calendarAdminRoutes());
   app.use('/admin/queues', queueBoard(ctx));
 

@@ -24,6 +24,13 @@ export const routeCaseJob: JobDefinition<{ caseId: string }> = {
   jobId: (p) => `route-${p.caseId}`,
 };
 
+export const issueNoticeJob: JobDefinition<{ caseId: string; assignmentNo: number }> = {
+  name: 'issue-notice',
+  queue: 'routing',
+  payload: z.object({ caseId: objectId, assignmentNo: z.number().int().min(1) }),
+  jobId: (p) => `notice-${p.caseId}-${p.assignmentNo}`,
+};
+
 export const sendNotificationJob: JobDefinition<{ notificationId: string }> = {
   name: 'send-notification',
   queue: 'notifications',

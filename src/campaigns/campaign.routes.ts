@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../auth/auth.middleware';
 import type { Context } from '../context';
-import { countyDate } from '../cases/case.service';
+import { countyDate } from '../clock';
 import { listActiveCategories } from '../cases/category.service';
 import { ValidationError } from '../http/errors';
 import { parseOrThrow } from '../http/validate';

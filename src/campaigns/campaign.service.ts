@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
 import type { Context } from '../context';
 import { Case } from '../cases/case.model';
-import { countyDate, fileComplaint } from '../cases/case.service';
+import { fileComplaint } from '../cases/case.service';
+import { countyDate } from '../clock';
 import type { CaseState } from '../cases/case.states';
 import { Category } from '../cases/category.model';
 import { AppError, NotFoundError, ValidationError } from '../http/errors';

@@ -60,8 +60,23 @@ const caseSchema = new Schema(
     assignedUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
     // Which user filed it (supervisor or staff); null for the public.
     filedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
-    // Counts assignments so each one gets its own deterministic notification key.
+    // Counts assignments (re-routing makes a new one) so each gets its own notice and mail keys.
     assignmentNo: { type: Number, default: 0 },
+    // The current assignment: priority, the correction deadline in working days, what the
+    // notice cites and asks for. Re-routing replaces them; the timeline keeps the history.
+    priority: { type: String, enum: ['urgent', 'normal', 'complex'], default: null },
+    deadlineDays: { type: Number, default: null },
+    deadlineDate: { type: String, default: null },
+    deadlineAt: { type: Date, default: null },
+    basis: { type: String, default: null },
+    requirements: { type: String, default: null },
+    noticeId: { type: Schema.Types.ObjectId, ref: 'Notice', default: null },
+    // True from assignment until its notice is issued; the reconciler finishes what Redis lost.
+    noticePending: { type: Boolean, default: false },
+    // Why the commission rejected it (shown to the filer), and into which cases it was split.
+    rejection: { type: new Schema({ reason: String, note: String, duplicateOf: String }, { _id: false }), default: null },
+    splitInto: { type: [String], default: [] },
+    splitFrom: { type: Schema.Types.ObjectId, ref: 'Case', default: null },
     // False when the routing job could not be queued (Redis down): the reconciler picks it up.
     routingQueued: { type: Boolean, default: false },
     // Set once the routing job has decided (assigned, or left for triage).
@@ -76,6 +91,8 @@ caseSchema.index({ assignedUnitId: 1, status: 1 });
 caseSchema.index({ routingQueued: 1, status: 1 });
 caseSchema.index({ filedBy: 1, submittedAt: -1 });
 caseSchema.index({ campaignId: 1 });
+caseSchema.index({ noticePending: 1, status: 1 });
+caseSchema.index({ status: 1, deadlineAt: 1 });
 caseSchema.index({ assignedUnitId: 1, categoryCode: 1, status: 1 });
 caseSchema.index({ targetUnitId: 1, categoryCode: 1, status: 1 });
 

@@ -12,6 +12,8 @@ import { listActiveCategories } from './category.service';
 import { categoryAdminRoutes } from './category.routes';
 import { duplicateCounts, possibleDuplicates } from './duplicates';
 import { identityReads, revealIdentity, type Identity } from './identity.service';
+import { Notice, noticeNumber } from '../routing/notice.model';
+import { triageOptions } from '../routing/triage.options';
 
 function viewerOf(req: Request): Viewer {
   return { role: req.user!.role, userId: req.user!.id, unitId: req.user!.unitId };
@@ -26,6 +28,32 @@ async function lookups() {
 }
 
 const revealInput = z.object({ _csrf: z.string(), reason: z.string({ error: 'required' }).trim().min(4, { error: 'too_short' }).max(200, { error: 'too_long' }) });
+
+export interface CasePageExtras {
+  identity?: Identity | null;
+  errors?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** Everything the case page shows; what the viewer may see is decided by role and scope. */
+export async function casePageModel(req: Request, extras: CasePageExtras = {}) {
+  const viewer = viewerOf(req);
+  const c = await getCaseFor(viewer, String(req.params.id));
+  const commission = viewer.role === 'commission' || viewer.role === 'admin';
+  const notice = c.noticeId ? await Notice.findById(c.noticeId, { year: 1, seq: 1 }).lean() : null;
+  return {
+    c,
+    commission,
+    notice: notice ? { id: String(notice._id), number: noticeNumber(notice) } : null,
+    duplicates: commission ? await possibleDuplicates(c) : [],
+    identityInfo: commission ? await identityReads(c._id) : null,
+    triage: commission ? await triageOptions(c) : null,
+    identity: extras.identity ?? null,
+    errors: extras.errors ?? {},
+    values: extras.values ?? {},
+    ...(await lookups()),
+  };
+}
 
 /** Case lists and case pages per role; every read goes through the viewer's scope (caseScope). */
 export function casePageRoutes(ctx: Context): Router {
@@ -47,33 +75,19 @@ export function casePageRoutes(ctx: Context): Router {
     res.render('supervisor/home', { cases: await listCases(viewerOf(req), 100), dupes: null, profile: profile?.supervisor ?? null, ...(await lookups()) });
   });
 
-  const detail = async (req: Request, identity: Identity | null = null, errors: Record<string, string> = {}) => {
-    const viewer = viewerOf(req);
-    const c = await getCaseFor(viewer, String(req.params.id));
-    const commission = viewer.role === 'commission' || viewer.role === 'admin';
-    return {
-      c,
-      commission,
-      duplicates: commission ? await possibleDuplicates(c) : [],
-      identityInfo: commission ? await identityReads(c._id) : null,
-      identity,
-      errors,
-      ...(await lookups()),
-    };
-  };
   for (const base of ['/commission/cases', '/unit/cases', '/supervisor/cases']) {
     r.get(`${base}/:id`, base === '/commission/cases' ? staff : base === '/unit/cases' ? requireRole('unit') : requireRole('supervisor'), async (req, res) => {
-      res.render('cases/detail', await detail(req));
+      res.render('cases/detail', await casePageModel(req));
     });
   }
 
   // Seeing who complained is a deliberate, recorded act: commission staff give a reason.
   r.post('/commission/cases/:id/identity', requireRole('commission'), async (req, res) => {
     const parsed = revealInput.safeParse(req.body);
-    if (!parsed.success) return res.status(400).render('cases/detail', await detail(req, null, { reason: parsed.error.issues[0]!.message }));
+    if (!parsed.success) return res.status(400).render('cases/detail', await casePageModel(req, { errors: { reason: parsed.error.issues[0]!.message } }));
     const identity = await revealIdentity(ctx, String(req.params.id), req.user!.id, parseOrThrow(revealInput, req.body).reason);
     res.setHeader('Cache-Control', 'no-store');
-    res.render('cases/detail', await detail(req, identity));
+    res.render('cases/detail', await casePageModel(req, { identity }));
   });
 
   r.get('/cases/:id/attachments/:n', anyRole, async (req, res) => {

@@ -8,6 +8,7 @@ import { hashSecret, newTrackingCode, newTrackingSecret } from './tracking';
 import { routeCaseJob } from '../queues';
 import { findActiveUnit } from '../units/unit.service';
 import type { Role } from '../users/user.model';
+import { countyDate } from '../clock';
 import { Case, type CaseFields } from './case.model';
 import { nextCaseNumber } from './case.numbers';
 import type { ComplaintInput } from './case.schemas';
@@ -157,11 +158,6 @@ async function filedCase(caseId: Types.ObjectId): Promise<Omit<Filed, 'trackingS
 
 function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: number })?.code === 11000;
-}
-
-/** Today's date in the county, YYYY-MM-DD. */
-export function countyDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 export interface Viewer {

@@ -2,7 +2,7 @@ import type { Messages } from './zh-CN';
 
 export const en: Messages = {
   app: { title: 'County Discipline Inspection Commission: Complaints and Supervision', short: 'Complaints & Supervision', switchLang: '中文' },
-  nav: { home: 'Home', file: 'File a complaint', track: 'Track a complaint', login: 'Log in', logout: 'Log out', cases: 'Cases', inbox: 'Unit inbox', queues: 'Job queues', units: 'Units', calendar: 'Working-day calendar', categories: 'Categories', users: 'Users', tokens: 'API tokens', portal: 'Supervisor portal', campaigns: 'Letter campaigns' },
+  nav: { home: 'Home', file: 'File a complaint', track: 'Track a complaint', login: 'Log in', logout: 'Log out', cases: 'Cases', inbox: 'Unit inbox', queues: 'Job queues', units: 'Units', calendar: 'Working-day calendar', categories: 'Categories', users: 'Users', triage: 'Triage', tokens: 'API tokens', portal: 'Supervisor portal', campaigns: 'Letter campaigns', rules: 'Routing rules', deadlines: 'Deadlines' },
   home: {
     lead: 'Complaints from citizens and special supervisors go in writing to the responsible unit with a correction deadline; overdue items are escalated, and every unit\'s record feeds the annual evaluation.',
     fileCta: 'File a complaint',
@@ -37,6 +37,7 @@ export const en: Messages = {
     event: {
       submitted: 'Complaint received', awaiting_triage: 'Waiting for the commission to route it', assigned: 'Sent in writing to the responsible unit', acknowledged: 'The unit signed for it',
       responded: 'The unit reported its correction', resolved: 'Resolved', closed: 'Closed', rejected: 'Not accepted', supplemented: 'You added information', rated: 'You rated the outcome',
+      notice_issued: 'A rectification notice was sent to the unit', rerouted: 'Re-routed to another unit',
       triaged: 'Triaged', returned: 'The correction report was returned for more work',
     },
   },
@@ -47,6 +48,34 @@ export const en: Messages = {
     termStart: 'Term starts', termEnd: 'Term ends', area: 'Area',
   },
   role: { commission: 'Commission staff', admin: 'Administrator', unit: 'Unit staff', supervisor: 'Special supervisor' },
+  priority: { urgent: 'Urgent', normal: 'Normal', complex: 'Complex' },
+  rules: {
+    title: 'Routing rules', editTitle: 'Edit routing rule', add: 'Add a rule', save: 'Save', back: 'Back to the rules', none: 'No routing rules yet.',
+    intro: 'A new case is checked against the active rules in order, lowest number first; the first rule that holds decides the responsible unit and the priority. When none holds, the case waits for the commission\'s triage. Rules are switched off, never deleted.',
+    order: 'Order', orderHint: 'A whole number from 1 to 100000; lower numbers are checked first.', name: 'Rule name', conditions: 'Conditions', unit: 'Send to', priority: 'Priority', state: 'State',
+    on: 'Active', off: 'Off', enable: 'Switch on', disable: 'Switch off', edit: 'Edit', inactive: 'inactive', unitInactive: 'Unit switched off: the rule does not apply',
+    anyCase: 'Any case', sep: ', ',
+    whenCategories: 'Category is one of: {{list}}', whenKeywords: 'Description contains any of: {{list}}', whenPlaces: 'Place contains any of: {{list}}', whenNamedUnit: 'The filer named a unit',
+    conditionsHint: 'Conditions (all those filled in must hold; an empty one means any)',
+    categories: 'Categories', categoriesHint: 'Choose several with Ctrl or ⌘; none means any category.',
+    keywords: 'Keywords', keywordsHint: 'One per line, or separated by commas or semicolons; at most 20, each up to 30 characters. Holds when the description contains any of them.',
+    places: 'Places', placesHint: 'One per line, or separated by commas or semicolons; at most 20, each up to 30 characters. Holds when the place contains any of them.',
+    useNamedUnit: 'Send to the unit the filer named (the rule does not hold when no unit was named)', namedUnit: 'The unit the filer named',
+    chooseUnit: 'Choose a unit', unitHint: 'Required unless the box above is ticked.',
+  },
+  deadlines: {
+    title: 'Deadlines', intro: 'Working days (1 to 366) allowed for correction, per category and priority. An empty cell in a category\'s row follows the county default row; an empty cell in the county default row goes back to the shipped default. New deadlines apply to cases assigned from now on.',
+    shipped: 'Shipped defaults: urgent {{urgent}}, normal {{normal}}, complex {{complex}} working days.',
+    category: 'Category', countyDefault: 'County default', emptyHint: 'The grey number in a cell is what applies when it is left empty.', save: 'Save', saved: 'Deadlines saved.',
+  },
+  triage: {
+    title: 'Triage', none: 'Nothing waiting for triage', waiting: 'Waiting', assignTitle: 'Assign (in writing, with a correction deadline)', rerouteTitle: 'Re-route to another unit', unit: 'Responsible unit', category: 'Category',
+    priority: 'Priority', workingDays: 'Deadline (working days)', workingDaysHint: 'Empty: the deadline policy: ', due: 'Due', basis: 'Basis (law or rule; optional)',
+    requirements: 'What the unit must do (optional)', assign: 'Assign and issue the notice', reroute: 'Re-route and issue a new notice', rejectTitle: 'Reject', reason: 'Reason', note: 'Explanation (the filer sees it)',
+    duplicateOf: 'Duplicate of case number', reject: 'Reject', deadline: 'Deadline', notice: 'Rectification notice', noticePending: 'Notice being issued', state_changed: 'Someone else changed this case; reload and try again.',
+    reasons: { out_of_scope: 'Out of scope', duplicate: 'Duplicate', no_grounds: 'No grounds' }, rejected: 'Not accepted: ',
+  },
+  notice: { title: 'Rectification notice', to: '', body1: 'The issue below, raised by the public, is sent to your unit in writing. Correct it by', body2: 'and report the correction in writing to the commission.', issue: 'The issue', place: 'Place', basis: 'Basis', requirements: 'Requirements', caseNumber: 'Case number', category: 'Category', workingDays: 'working days', overdue: 'Overdue corrections are escalated and those responsible held to account.', issuer: 'County Discipline Inspection Commission', print: 'Print / save as PDF' },
   satisfaction: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied' },
   auth: {
     title: 'Staff log in', username: 'Username', password: 'Password', submit: 'Log in',
@@ -111,11 +140,14 @@ export const en: Messages = {
     file_type: 'Only photos (JPG, PNG, GIF, WEBP, HEIC) or PDF files', unknown_field: 'Field not accepted', case_closed: 'This case is closed; nothing can be added',
     invalid_code: 'Lower-case letters, digits and _; starts with a letter', code_taken: 'This code exists already',
     invalid_username: '3-32 lower-case letters, digits, _ . -', username_taken: 'This username exists already', password_short: 'At least 10 characters',
+    unknown_case: 'No case with this number', calendar_gap: 'The working calendar lacks that year; ask the administrator to add it', 
     not_rateable: 'You can rate once, after the case is resolved', invalid_channel: 'Choose a channel',
     invalid_date: 'is not a valid date (YYYY-MM-DD)', not_in_year: 'is not in this year', not_weekend: 'is not a Saturday or Sunday, so it needs no make-up',
     in_both_lists: 'is listed both as a day off and as a make-up working day',
     not_integer: 'Enter a whole number', out_of_range: 'Out of range', end_before_start: 'The end date cannot be before the start date',
     unknown_supervisor: 'Choose a valid special supervisor', no_opinions: 'Fill in at least one opinion', too_many_opinions: 'At most 20 opinions per letter',
     before_campaign_start: 'is before the campaign started',
+    too_many_words: 'At most 20 entries', word_too_long: 'Each entry up to 30 characters', invalid_priority: 'Choose a priority', days_range: 'From 1 to 366 working days',
+    rule_matches_all: 'A rule without conditions would match every case',
   },
 };

@@ -1,7 +1,7 @@
 // Simplified Chinese: the interface's first language.
 export const zhCN = {
   app: { title: '县纪委监委 投诉与监督平台', short: '投诉监督平台', switchLang: 'English' },
-  nav: { home: '首页', file: '我要投诉', track: '查询进度', login: '登录', logout: '退出', cases: '案件', inbox: '本单位待办', queues: '任务队列', units: '单位管理', calendar: '工作日历', categories: '投诉类别', users: '用户管理', tokens: 'API 令牌', portal: '监督员工作台', campaigns: '征求意见函' },
+  nav: { home: '首页', file: '我要投诉', track: '查询进度', login: '登录', logout: '退出', cases: '案件', inbox: '本单位待办', queues: '任务队列', units: '单位管理', calendar: '工作日历', categories: '投诉类别', users: '用户管理', triage: '待分办', tokens: 'API 令牌', portal: '监督员工作台', campaigns: '征求意见函', rules: '分办规则', deadlines: '办理时限' },
   home: {
     lead: '群众和特邀监督员反映的问题，书面转交责任单位限期整改，逾期督办，办理情况纳入“双百双评”年度评议。',
     fileCta: '我要投诉 / 反映问题',
@@ -36,6 +36,7 @@ export const zhCN = {
     event: {
       submitted: '收到您的投诉', awaiting_triage: '等待纪委监委分办', assigned: '已书面转交责任单位办理', acknowledged: '责任单位已签收',
       responded: '责任单位已报送整改情况', resolved: '已办结', closed: '已归档', rejected: '不予受理', supplemented: '您补充了情况', rated: '您评价了办理结果',
+      notice_issued: '已向责任单位发出整改通知书', rerouted: '已改派其他单位办理',
       triaged: '已分流', returned: '整改报告被退回重新办理',
     },
   },
@@ -46,6 +47,34 @@ export const zhCN = {
     termStart: '聘期开始', termEnd: '聘期结束', area: '联系区域',
   },
   role: { commission: '纪委监委工作人员', admin: '系统管理员', unit: '单位工作人员', supervisor: '特邀监督员' },
+  priority: { urgent: '紧急', normal: '一般', complex: '复杂' },
+  rules: {
+    title: '分办规则', editTitle: '编辑分办规则', add: '新增规则', save: '保存', back: '返回规则列表', none: '尚无分办规则。',
+    intro: '新案件提交后，按顺序号从小到大逐条比对启用的规则，第一条满足的规则决定承办单位和紧急程度；没有规则满足的，案件留待纪委监委人工分办。规则只能停用，不能删除。',
+    order: '顺序号', orderHint: '1 至 100000 的整数，数字小的先比对。', name: '规则名称', conditions: '条件', unit: '交办单位', priority: '紧急程度', state: '状态',
+    on: '启用', off: '已停用', enable: '启用', disable: '停用', edit: '编辑', inactive: '已停用', unitInactive: '单位已停用，规则不生效',
+    anyCase: '不限', sep: '、',
+    whenCategories: '类别为：{{list}}', whenKeywords: '内容含任一关键词：{{list}}', whenPlaces: '地点含任一：{{list}}', whenNamedUnit: '投诉人指明了单位',
+    conditionsHint: '条件（所填各项须同时满足；某项不填即不限）',
+    categories: '问题类别', categoriesHint: '可多选（按住 Ctrl 或 ⌘ 点选）；不选即不限类别。',
+    keywords: '关键词', keywordsHint: '每行一个，或用逗号、分号分隔；最多 20 个，每个不超过 30 字。问题描述含其中任一个即满足。',
+    places: '地点', placesHint: '每行一个，或用逗号、分号分隔；最多 20 个，每个不超过 30 字。地点含其中任一个即满足。',
+    useNamedUnit: '交投诉人指明的单位（投诉人未指明单位时，本规则不满足）', namedUnit: '投诉人指明的单位',
+    chooseUnit: '请选择单位', unitHint: '未勾选上一项时必选。',
+  },
+  deadlines: {
+    title: '办理时限', intro: '每类问题、每种紧急程度的整改期限（工作日，1 至 366）。某类问题留空的，按“全县默认”一行办理；“全县默认”一行留空的，恢复为系统预置值。新的期限只用于此后交办的案件。',
+    shipped: '系统预置：紧急 {{urgent}} 个工作日，一般 {{normal}} 个工作日，复杂 {{complex}} 个工作日。',
+    category: '问题类别', countyDefault: '全县默认', emptyHint: '框内浅色数字是留空时适用的天数。', save: '保存', saved: '办理时限已保存。',
+  },
+  triage: {
+    title: '待分办', none: '没有待分办的案件', waiting: '等待', assignTitle: '交办（书面转责任单位限期整改）', rerouteTitle: '改派其他单位', unit: '责任单位', category: '类别',
+    priority: '紧急程度', workingDays: '整改期限（工作日）', workingDaysHint: '不填按办理时限规定：', due: '截止日期', basis: '依据（法规、制度条款，可不填）',
+    requirements: '整改要求（可不填）', assign: '交办并发出整改通知书', reroute: '改派并重新发出通知书', rejectTitle: '不予受理', reason: '理由', note: '说明（投诉人可见）',
+    duplicateOf: '重复的案件编号', reject: '不予受理', deadline: '整改截止', notice: '整改通知书', noticePending: '通知书生成中', state_changed: '案件状态已被他人更改，请刷新后再试。',
+    reasons: { out_of_scope: '不属于受理范围', duplicate: '重复投诉', no_grounds: '反映的问题缺乏事实依据' }, rejected: '不予受理：',
+  },
+  notice: { title: '整改通知书', to: '', body1: '现将群众反映的问题书面转你单位，责成你单位于', body2: '前整改完毕，并将整改情况书面报送县纪委监委。', issue: '反映的问题', place: '地点', basis: '依据', requirements: '整改要求', caseNumber: '受理编号', category: '问题类别', workingDays: '个工作日', overdue: '逾期未整改的，将按规定督办、问责。', issuer: '县纪委监委', print: '打印 / 保存为 PDF' },
   satisfaction: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
   auth: {
     title: '工作人员登录', username: '用户名', password: '密码', submit: '登录',
@@ -110,12 +139,15 @@ export const zhCN = {
     file_type: '只接受照片（JPG、PNG、GIF、WEBP、HEIC）或 PDF 文件', unknown_field: '不接受的字段', case_closed: '此件已办结归档，不能再补充',
     invalid_code: '代码须为小写字母开头的字母、数字或下划线', code_taken: '代码已存在',
     invalid_username: '3-32 位小写字母、数字或 _ . -', username_taken: '用户名已存在', password_short: '密码至少 10 位',
+    unknown_case: '没有这个编号的案件', calendar_gap: '工作日历缺少该年度，请管理员先补充', 
     not_rateable: '办结后才能评价，且只能评价一次', invalid_channel: '请选择来源',
     invalid_date: '不是有效日期（格式 YYYY-MM-DD）', not_in_year: '不在本年度内', not_weekend: '不是周六或周日，无需调休上班',
     in_both_lists: '同时列为放假日和调休上班日',
     not_integer: '请填写整数', out_of_range: '数值超出允许范围', end_before_start: '结束日期不能早于开始日期',
     unknown_supervisor: '请选择有效的特邀监督员', no_opinions: '请至少填写一条意见', too_many_opinions: '每封函最多 20 条意见',
     before_campaign_start: '早于活动开始日期',
+    too_many_words: '最多 20 项', word_too_long: '每项不超过 30 个字', invalid_priority: '请选择紧急程度', days_range: '须为 1 至 366 个工作日',
+    rule_matches_all: '规则没有任何条件，会匹配所有案件',
   },
 };
 export type Messages = typeof zhCN;

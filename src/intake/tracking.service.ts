@@ -30,6 +30,8 @@ export interface TrackingView {
   supplements: { at: Date; text: string }[];
   publicReply: { at: Date; text: string } | null;
   satisfaction: { rating: string; comment: string | null; at: Date } | null;
+  rejection: { reason: string; note: string | null; duplicateOf: string | null } | null;
+  deadline: string | null;
   canRate: boolean;
   canSupplement: boolean;
 }
@@ -48,6 +50,8 @@ export async function trackingView(caseId: Types.ObjectId): Promise<TrackingView
     supplements: (c.supplements ?? []).map((s) => ({ at: s.at!, text: s.text! })),
     publicReply: c.publicReply?.text ? { at: c.publicReply.at!, text: c.publicReply.text } : null,
     satisfaction: c.satisfaction?.rating ? { rating: c.satisfaction.rating, comment: c.satisfaction.comment ?? null, at: c.satisfaction.at! } : null,
+    rejection: c.rejection?.reason ? { reason: c.rejection.reason, note: c.rejection.note ?? null, duplicateOf: c.rejection.duplicateOf ?? null } : null,
+    deadline: c.status === 'assigned' || c.status === 'acknowledged' ? (c.deadlineDate ?? null) : null,
     canRate: RATEABLE_STATES.includes(c.status) && !c.satisfaction?.rating,
     canSupplement: !FINAL_STATES.includes(c.status),
   };

@@ -39,14 +39,14 @@ export async function queueDelivery(ctx: Pick<Context, 'queues' | 'logger'>, not
  * kept on the record so staff can see it on the case.
  */
 export async function deliverNotification(
-  ctx: Pick<Context, 'logger' | 'clock'> & { mailer: Mailer },
+  ctx: Pick<Context, 'logger' | 'clock' | 'config'> & { mailer: Mailer },
   notificationId: string,
 ): Promise<'sent' | 'already_sent' | 'missing' | 'no_recipient'> {
   const doc = await Notification.findById(notificationId).lean();
   if (!doc) return 'missing';
   if (doc.status === 'sent') return 'already_sent';
 
-  const mail = await renderNotification(doc);
+  const mail = await renderNotification(doc, { baseUrl: ctx.config.BASE_URL });
   if (!mail || mail.to.length === 0) {
     await Notification.updateOne({ _id: doc._id }, { $set: { status: 'failed', lastError: 'no_recipient' } });
     ctx.logger.warn({ notificationId, kind: doc.kind }, 'notification.no_recipient');

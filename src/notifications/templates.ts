@@ -6,9 +6,14 @@ import { Complainant } from '../cases/complainant.model';
 import { translator } from '../i18n';
 import { Unit } from '../units/unit.model';
 import { User } from '../users/user.model';
+import { Notice, noticeNumber } from '../routing/notice.model';
 
-type Notice = Pick<NotificationFields, 'kind' | 'caseId' | 'unitId' | 'data'>;
-type Renderer = (n: Notice) => Promise<Mail | null>;
+type Owed = Pick<NotificationFields, 'kind' | 'caseId' | 'unitId' | 'data'>;
+/** What templates need besides the records: where links in mails point (config BASE_URL). */
+export interface MailSettings {
+  baseUrl: string;
+}
+type Renderer = (n: Owed, settings: MailSettings) => Promise<Mail | null>;
 
 const zh = translator('zh-CN');
 const en = translator('en');
@@ -19,28 +24,35 @@ const en = translator('en');
  * and supervisors are read here, in the worker, and never travel in a job payload.
  */
 const renderers: Record<string, Renderer> = {
-  async 'case-assigned'(n) {
-    const [c, unit] = await Promise.all([Case.findById(n.caseId).lean(), Unit.findById(n.unitId).lean()]);
-    if (!c || !unit) return null;
-    const category = await Category.findOne({ code: c.categoryCode }).lean();
+  async 'notice-issued'(n, { baseUrl }) {
+    const notice = await Notice.findById(n.data?.noticeId).lean();
+    const unit = notice ? await Unit.findById(notice.unitId).lean() : null;
+    if (!notice || !unit) return null;
+    const category = await Category.findOne({ code: notice.categoryCode }).lean();
+    const number = noticeNumber(notice);
     const text = [
+      `整改通知书 ${number}`,
+      '',
       `${unit.nameZh}：`,
       '',
-      `县纪委监委转来投诉件 ${c.number}，请登录投诉平台查收、签收并按期办理。`,
-      `问题类别：${category?.nameZh ?? c.categoryCode}`,
-      c.place ? `地点：${c.place}` : null,
-      c.eventDate ? `发生日期：${c.eventDate}` : null,
+      `现将群众反映的问题（受理编号 ${notice.caseNumber}，类别：${category?.nameZh ?? notice.categoryCode}）书面转你单位，责成你单位于 ${notice.deadline}（${notice.workingDays} 个工作日）前整改完毕，并书面报送整改情况。`,
+      notice.place ? `地点：${notice.place}` : null,
       '',
-      `问题描述：`,
-      c.description,
+      '反映的问题：',
+      notice.issue,
+      notice.basis ? `\n依据：${notice.basis}` : null,
+      notice.requirements ? `\n整改要求：${notice.requirements}` : null,
       '',
+      `请登录投诉平台签收，打印或保存通知书：${baseUrl.replace(/\/$/, '')}/notices/${String(notice._id)}`,
+      '逾期未整改的，将按规定督办、问责。',
+      '',
+      '县纪委监委',
       '—',
-      `${unit.nameEn}: case ${c.number} (${category?.nameEn ?? c.categoryCode}) has been assigned to your unit.`,
-      'Please sign for it on the complaint platform and handle it within the deadline.',
+      `Rectification notice ${number} to ${unit.nameEn}: case ${notice.caseNumber} (${category?.nameEn ?? notice.categoryCode}); correct it and report in writing by ${notice.deadline} (${notice.workingDays} working days).`,
     ]
       .filter((l) => l !== null)
       .join('\n');
-    return { to: unit.emails, subject: `【转办】投诉件 ${c.number} / Case ${c.number} assigned`, text };
+    return { to: unit.emails, subject: `【整改通知书】${number} 受理编号 ${notice.caseNumber} / Notice for case ${notice.caseNumber}`, text };
   },
 
   async 'complaint-receipt'(n) {
@@ -79,7 +91,7 @@ const renderers: Record<string, Renderer> = {
   },
 };
 
-export async function renderNotification(n: Notice): Promise<Mail | null> {
+export async function renderNotification(n: Owed, settings: MailSettings): Promise<Mail | null> {
   const render = renderers[n.kind];
-  return render ? render(n) : null;
+  return render ? render(n, settings) : null;
 }

@@ -2,6 +2,8 @@ import unitsFile from '../../seed/units.json';
 import { Category } from '../cases/category.model';
 import { hashPassword } from '../auth/password';
 import { seedCalendar } from '../calendar/calendar.service';
+import { seedDeadlinePolicies } from '../routing/deadline.service';
+import { seedRoutingRules } from '../routing/routing-rule.service';
 import { Unit, type Series } from '../units/unit.model';
 import { User, type Role } from '../users/user.model';
 
@@ -48,6 +50,8 @@ export async function seedReferenceData(): Promise<{ units: number; categories: 
     await Category.updateOne({ code: c.code }, { $set: { nameZh: c.nameZh, nameEn: c.nameEn, order }, $setOnInsert: { active: true } }, { upsert: true });
   }
   const calendarYears = await seedCalendar();
+  await seedDeadlinePolicies();
+  await seedRoutingRules();
   return { units: unitsFile.units.length, categories: CATEGORIES.length, calendarYears };
 }
 

@@ -2,6 +2,13 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { PASSWORD } from './builders';
 
+/** The CSRF token of the form on a page, and its idempotency key where the form has one. */
+export function formTokens(html: string, where = 'the page'): { csrf: string; idempotencyKey: string | undefined } {
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!csrf) throw new Error(`no CSRF token on ${where}`);
+  return { csrf, idempotencyKey: /name="idempotencyKey" value="([^"]+)"/.exec(html)?.[1] };
+}
+
 /** A browser-like agent: keeps cookies, reads the CSRF token from a page. */
 export function browser(app: Express) {
   const agent = request.agent(app);
@@ -9,9 +16,7 @@ export function browser(app: Express) {
     agent,
     async csrf(path = '/login'): Promise<string> {
       const res = await agent.get(path).expect(200);
-      const m = /name="_csrf" value="([^"]+)"/.exec(res.text);
-      if (!m) throw new Error(`no CSRF token on ${path}`);
-      return m[1]!;
+      return formTokens(res.text, path).csrf;
     },
     async login(username: string, password = PASSWORD) {
       const token = await this.csrf('/login');

@@ -8,8 +8,15 @@ export interface ReceivedMail {
   text: string;
 }
 
+export interface TestSmtp {
+  url: string;
+  mails: ReceivedMail[];
+  waitForMails(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  close(): Promise<void>;
+}
+
 /** A real SMTP server in this process; tests read what the system sent. */
-export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[]; waitForMails(n: number, timeoutMs?: number): Promise<ReceivedMail[]>; close(): Promise<void> }> {
+export async function startSmtp(): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,

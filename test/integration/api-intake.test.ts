@@ -1,23 +1,14 @@
 import request from 'supertest';
-import { createApp } from '../../src/app';
 import { createApiToken } from '../../src/auth/auth.service';
 import { Case } from '../../src/cases/case.model';
-import { givenReferenceData, givenUser } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { useTestApp } from '../helpers/app';
+import { givenUser } from '../helpers/builders';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
+const t = useTestApp();
 let commission: string;
 let supervisor: string;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  app = createApp(ctx);
-});
-afterAll(() => ctx.close());
 beforeEach(async () => {
-  await resetData(ctx);
-  await givenReferenceData();
   commission = await createApiToken((await givenUser('commission'))._id, 'hotline');
   supervisor = await createApiToken((await givenUser('supervisor'))._id, 'app');
 });
@@ -26,7 +17,7 @@ const complaint = { categoryCode: 'efficiency', description: '12345 热线转来
 
 describe('filing through the JSON API', () => {
   it('when the hotline files a phone complaint twice with one Idempotency-Key, then one case exists with channel phone and both answers agree', async () => {
-    const send = () => request(app).post('/api/v1/complaints').set('Authorization', `Bearer ${commission}`).set('Idempotency-Key', 'hotline-call-000000123').send({ ...complaint, channel: 'phone', name: '钱八' });
+    const send = () => request(t.app).post('/api/v1/complaints').set('Authorization', `Bearer ${commission}`).set('Idempotency-Key', 'hotline-call-000000123').send({ ...complaint, channel: 'phone', name: '钱八' });
     const first = await send().expect(201);
     const second = await send().expect(200);
     expect(second.body).toMatchObject({ number: first.body.number, trackingCode: first.body.trackingCode, trackingSecret: first.body.trackingSecret, repeated: true });
@@ -35,12 +26,12 @@ describe('filing through the JSON API', () => {
   });
 
   it('when a supervisor files with the official concerned, then the case says so', async () => {
-    await request(app).post('/api/v1/complaints').set('Authorization', `Bearer ${supervisor}`).send({ ...complaint, concerns: '社保局 窗口', fromCitizenMet: true }).expect(201);
+    await request(t.app).post('/api/v1/complaints').set('Authorization', `Bearer ${supervisor}`).send({ ...complaint, concerns: '社保局 窗口', fromCitizenMet: true }).expect(201);
     expect(await Case.findOne().lean()).toMatchObject({ channel: 'supervisor', concerns: '社保局 窗口', fromCitizenMet: true });
   });
 
   it('when a field is wrong, then 400 names each field and nothing is saved', async () => {
-    const res = await request(app).post('/api/v1/complaints').set('Authorization', `Bearer ${commission}`).send({ categoryCode: 'efficiency', description: 'short', channel: 'fax', extra: 1 }).expect(400);
+    const res = await request(t.app).post('/api/v1/complaints').set('Authorization', `Bearer ${commission}`).send({ categoryCode: 'efficiency', description: 'short', channel: 'fax', extra: 1 }).expect(400);
     expect(res.body.fields).toMatchObject({ description: 'too_short', channel: 'invalid_channel' });
     expect(await Case.countDocuments()).toBe(0);
   });
@@ -48,23 +39,23 @@ describe('filing through the JSON API', () => {
 
 describe('tracking through the JSON API', () => {
   it('when the code and secret are right, then the status comes back; wrong ones get 404; rating before resolution gets 409', async () => {
-    const filed = (await request(app).post('/api/v1/complaints').set('Authorization', `Bearer ${commission}`).send(complaint).expect(201)).body;
-    const view = await request(app).post('/api/v1/tracking').send({ code: filed.trackingCode, secret: filed.trackingSecret }).expect(200);
+    const filed = (await request(t.app).post('/api/v1/complaints').set('Authorization', `Bearer ${commission}`).send(complaint).expect(201)).body;
+    const view = await request(t.app).post('/api/v1/tracking').send({ code: filed.trackingCode, secret: filed.trackingSecret }).expect(200);
     expect(view.body).toMatchObject({ number: filed.number, status: 'submitted', canRate: false, canSupplement: true });
     expect(JSON.stringify(view.body)).not.toContain(filed.trackingSecret);
 
-    const wrong = await request(app).post('/api/v1/tracking').send({ code: filed.trackingCode, secret: 'AAAAAAAAAAAAAAAA' }).expect(404);
-    const unknown = await request(app).post('/api/v1/tracking').send({ code: 'ZZZZZ-ZZZZZ', secret: filed.trackingSecret }).expect(404);
+    const wrong = await request(t.app).post('/api/v1/tracking').send({ code: filed.trackingCode, secret: 'AAAAAAAAAAAAAAAA' }).expect(404);
+    const unknown = await request(t.app).post('/api/v1/tracking').send({ code: 'ZZZZZ-ZZZZZ', secret: filed.trackingSecret }).expect(404);
     expect(wrong.body).toEqual(unknown.body);
 
-    const early = await request(app).post('/api/v1/tracking/rating').send({ code: filed.trackingCode, secret: filed.trackingSecret, rating: 'satisfied' }).expect(409);
+    const early = await request(t.app).post('/api/v1/tracking/rating').send({ code: filed.trackingCode, secret: filed.trackingSecret, rating: 'satisfied' }).expect(409);
     expect(early.body.error).toBe('not_rateable');
-    await request(app).post('/api/v1/tracking/supplements').send({ code: filed.trackingCode, secret: filed.trackingSecret, text: '补充：当天是周一上午。' }).expect(201);
+    await request(t.app).post('/api/v1/tracking/supplements').send({ code: filed.trackingCode, secret: filed.trackingSecret, text: '补充：当天是周一上午。' }).expect(201);
     expect((await Case.findOne().lean())!.supplements).toHaveLength(1);
   });
 
   it('when the body carries NoSQL operators, then 400 and nothing is looked up', async () => {
-    const res = await request(app).post('/api/v1/tracking').send({ code: { $ne: '' }, secret: { $gt: '' } }).expect(400);
+    const res = await request(t.app).post('/api/v1/tracking').send({ code: { $ne: '' }, secret: { $gt: '' } }).expect(400);
     expect(Object.keys(res.body.fields).sort()).toEqual(['code', 'secret']);
   });
 });

@@ -1,40 +1,28 @@
 import request from 'supertest';
-import { createApp } from '../../src/app';
 import { createApiToken } from '../../src/auth/auth.service';
 import { ApiToken } from '../../src/users/user.model';
-import { givenReferenceData, givenUser } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { useTestApp } from '../helpers/app';
+import { givenUser } from '../helpers/builders';
 import { browser } from '../helpers/http';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
-
-beforeAll(async () => {
-  ctx = await createTestContext({ LOGIN_MAX_ATTEMPTS: '3' });
-  app = createApp(ctx);
-});
-afterAll(() => ctx.close());
-beforeEach(async () => {
-  await resetData(ctx);
-  await givenReferenceData();
-});
+const t = useTestApp({ config: { LOGIN_MAX_ATTEMPTS: '3' } });
 
 describe('login and logout', () => {
   it('when a commission user logs in with the right password, then they land on the case list', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     const res = await b.login('wang');
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/commission/cases');
     const page = await b.agent.get('/commission/cases').expect(200);
     expect(page.text).toContain('全部案件');
-    const sessions = await ctx.redis.keys(`${ctx.config.REDIS_PREFIX}:sess:*`);
+    const sessions = await t.ctx.redis.keys(`${t.ctx.config.REDIS_PREFIX}:sess:*`);
     expect(sessions.length).toBe(1); // sessions live in Redis, not MongoDB
   });
 
   it('when the password is wrong, then login is refused with a message and no session user', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     const res = await b.login('wang', 'nope');
     expect(res.status).toBe(401);
     expect(res.text).toContain('用户名或密码不正确');
@@ -42,14 +30,14 @@ describe('login and logout', () => {
   });
 
   it('when an unknown user tries, then the answer is the same as a wrong password', async () => {
-    const res = await browser(app).login('ghost', 'whatever');
+    const res = await browser(t.app).login('ghost', 'whatever');
     expect(res.status).toBe(401);
     expect(res.text).toContain('用户名或密码不正确');
   });
 
   it('when too many wrong passwords are tried, then even the right one is refused until the window ends', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     for (let i = 0; i < 3; i++) expect((await b.login('wang', 'bad')).status).toBe(401);
     const blocked = await b.login('wang');
     expect(blocked.status).toBe(429);
@@ -59,7 +47,7 @@ describe('login and logout', () => {
 
   it('when the user logs out, then the session no longer opens staff pages', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
     const token = await b.csrf('/commission/cases');
     await b.agent.post('/logout').type('form').send({ _csrf: token }).expect(302);
@@ -68,7 +56,7 @@ describe('login and logout', () => {
 
   it('when the login form is posted without the CSRF token, then it is refused with 403', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.csrf('/login'); // has a session, but does not send the token
     const res = await b.agent.post('/login').type('form').send({ username: 'wang', password: 'Correct-Horse-9' });
     expect(res.status).toBe(403);
@@ -77,18 +65,18 @@ describe('login and logout', () => {
 
   it('when a form is posted with a token from another session, then it is refused', async () => {
     await givenUser('commission', { username: 'wang' });
-    const other = await browser(app).csrf('/login');
-    const res = await browser(app).agent.post('/login').type('form').send({ _csrf: other, username: 'wang', password: 'Correct-Horse-9' });
+    const other = await browser(t.app).csrf('/login');
+    const res = await browser(t.app).agent.post('/login').type('form').send({ _csrf: other, username: 'wang', password: 'Correct-Horse-9' });
     expect(res.status).toBe(403);
   });
 
   it('when ?lang=en is asked, then the page is in English and the choice is remembered', async () => {
-    const b = browser(app);
+    const b = browser(t.app);
     const first = await b.agent.get('/login?lang=en').expect(200);
     expect(first.text).toContain('Staff log in');
     const again = await b.agent.get('/login').expect(200);
     expect(again.text).toContain('Staff log in');
-    const zh = await request(app).get('/login').expect(200);
+    const zh = await request(t.app).get('/login').expect(200);
     expect(zh.text).toContain('工作人员登录');
   });
 });
@@ -96,7 +84,7 @@ describe('login and logout', () => {
 describe('roles', () => {
   it('when a unit user opens commission pages, then they get 403', async () => {
     await givenUser('unit', { username: 'li', unitCode: 'LE01' });
-    const b = browser(app);
+    const b = browser(t.app);
     expect((await b.login('li')).headers.location).toBe('/unit/cases');
     for (const path of ['/commission/cases', '/admin/units', '/admin/queues']) {
       const res = await b.agent.get(path);
@@ -107,7 +95,7 @@ describe('roles', () => {
 
   it('when a supervisor opens the unit inbox, then they get 403', async () => {
     await givenUser('supervisor', { username: 'chen' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('chen');
     await b.agent.get('/unit/cases').expect(403);
     await b.agent.get('/supervisor').expect(200);
@@ -115,21 +103,21 @@ describe('roles', () => {
 
   it('when the commission opens the queue board, then it is served', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
     const res = await b.agent.get('/admin/queues').expect(200);
     expect(res.text.toLowerCase()).toContain('bull');
   });
 
   it('when nobody is logged in, then staff pages redirect to login', async () => {
-    await request(app).get('/unit/cases').expect(302).expect('location', '/login?next=%2Funit%2Fcases');
+    await request(t.app).get('/unit/cases').expect(302).expect('location', '/login?next=%2Funit%2Fcases');
   });
 });
 
 describe('API tokens', () => {
   it('when a token is created on the page, then it works as a Bearer token and only its hash is stored', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
     const csrf = await b.csrf('/account/tokens');
     const page = await b.agent.post('/account/tokens').type('form').send({ _csrf: csrf, label: '12345 hotline' }).expect(200);
@@ -138,24 +126,24 @@ describe('API tokens', () => {
     expect(stored!.hash).not.toContain(token);
     expect(JSON.stringify(stored)).not.toContain(token);
 
-    const me = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const me = await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
     expect(me.body).toMatchObject({ username: 'wang', role: 'commission' });
   });
 
   it('when the token is wrong, missing or revoked, then the API answers 401 in JSON', async () => {
     const user = await givenUser('unit', { username: 'li', unitCode: 'LE01' });
     const token = await createApiToken(user._id, 'test');
-    await request(app).get('/api/v1/me').expect(401).expect('content-type', /json/);
-    const bad = await request(app).get('/api/v1/me').set('Authorization', 'Bearer cft_wrong').expect(401);
+    await request(t.app).get('/api/v1/me').expect(401).expect('content-type', /json/);
+    const bad = await request(t.app).get('/api/v1/me').set('Authorization', 'Bearer cft_wrong').expect(401);
     expect(bad.body.error).toBe('unauthorized');
     await ApiToken.updateOne({}, { $set: { revokedAt: new Date() } });
-    await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
+    await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
   it('when a unit token calls a commission-only API, then it gets 403', async () => {
     const user = await givenUser('unit', { username: 'li', unitCode: 'LE01' });
     const token = await createApiToken(user._id, 'test');
-    const res = await request(app)
+    const res = await request(t.app)
       .post('/api/v1/complaints')
       .set('Authorization', `Bearer ${token}`)
       .send({ categoryCode: 'inaction', description: '窗口工作人员长时间不在岗位' })
@@ -165,7 +153,7 @@ describe('API tokens', () => {
 
   it('when the API is called with a session cookie instead of a token, then it is refused', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
     await b.agent.get('/api/v1/me').expect(401);
   });

@@ -1,15 +1,13 @@
 import request from 'supertest';
-import { createApp } from '../../src/app';
 import { createApiToken } from '../../src/auth/auth.service';
 import { CalendarYear } from '../../src/calendar/calendar.model';
 import { seedCalendar } from '../../src/calendar/calendar.service';
 import { SHIPPED_YEARS } from '../../src/calendar/holidays.data';
+import { useTestApp } from '../helpers/app';
 import { givenUser } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
 import { browser } from '../helpers/http';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
+const t = useTestApp({ seed: false });
 let token: string;
 let admin: ReturnType<typeof browser>;
 let adminId: string;
@@ -17,24 +15,17 @@ let unitUser: ReturnType<typeof browser>;
 
 const shipped2026 = SHIPPED_YEARS.find((y) => y.year === 2026)!;
 const due = (from: string, workingDays: number | string) =>
-  request(app).get('/api/v1/calendar/due-date').query({ from, workingDays }).set('Authorization', `Bearer ${token}`);
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  app = createApp(ctx);
-});
-afterAll(() => ctx.close());
+  request(t.app).get('/api/v1/calendar/due-date').query({ from, workingDays }).set('Authorization', `Bearer ${token}`);
 
 beforeEach(async () => {
-  await resetData(ctx);
   await seedCalendar();
   const unitAccount = await givenUser('unit', { username: 'cal-unit' });
   token = await createApiToken(unitAccount._id, 'calendar');
   const adminAccount = await givenUser('admin', { username: 'cal-admin' });
   adminId = String(adminAccount._id);
-  admin = browser(app);
+  admin = browser(t.app);
   expect((await admin.login('cal-admin')).status).toBe(302);
-  unitUser = browser(app);
+  unitUser = browser(t.app);
   expect((await unitUser.login('cal-unit')).status).toBe(302);
 });
 
@@ -57,13 +48,13 @@ describe('GET /api/v1/calendar/due-date', () => {
     const res = await due('2026-02-30', 'abc').expect(400);
     expect(res.body.error).toBe('validation_failed');
     expect(res.body.fields).toEqual({ from: 'invalid_date', workingDays: 'invalid' });
-    const missing = await request(app).get('/api/v1/calendar/due-date').set('Authorization', `Bearer ${token}`).expect(400);
+    const missing = await request(t.app).get('/api/v1/calendar/due-date').set('Authorization', `Bearer ${token}`).expect(400);
     expect(missing.body.fields).toEqual({ from: 'invalid_date', workingDays: 'invalid' });
     expect((await due('2026-02-13', 0).expect(400)).body.fields).toEqual({ workingDays: 'invalid' });
   });
 
   it('when called without a token, then 401', async () => {
-    await request(app).get('/api/v1/calendar/due-date').query({ from: '2026-02-13', workingDays: 5 }).expect(401);
+    await request(t.app).get('/api/v1/calendar/due-date').query({ from: '2026-02-13', workingDays: 5 }).expect(401);
   });
 
   it('when the period runs into a year the calendar lacks, then 422 calendar_gap', async () => {

@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { Types } from 'mongoose';
-import { createApp } from '../../src/app';
 import { createApiToken } from '../../src/auth/auth.service';
 import { Campaign } from '../../src/campaigns/campaign.model';
 import { createCampaign } from '../../src/campaigns/campaign.service';
@@ -8,46 +7,39 @@ import { Letter } from '../../src/campaigns/letter.model';
 import { Returner } from '../../src/campaigns/returner.model';
 import { Case } from '../../src/cases/case.model';
 import { Complainant } from '../../src/cases/complainant.model';
-import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
-import { browser } from '../helpers/http';
+import { useTestApp } from '../helpers/app';
+import { givenUser, unitByCode } from '../helpers/builders';
+import { browser, formTokens } from '../helpers/http';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
+const t = useTestApp();
 let staff: ReturnType<typeof browser>;
 let staffUser: Awaited<ReturnType<typeof givenUser>>;
 let chen: Awaited<ReturnType<typeof givenUser>>;
 let liu: Awaited<ReturnType<typeof givenUser>>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  app = createApp(ctx);
-});
-afterAll(() => ctx.close());
 beforeEach(async () => {
-  await resetData(ctx);
-  await givenReferenceData();
   staffUser = await givenUser('commission', { username: 'jiwei' });
   chen = await givenUser('supervisor', { username: 'jdy-chen' });
   liu = await givenUser('supervisor', { username: 'jdy-liu' });
-  staff = browser(app);
+  staff = browser(t.app);
   expect((await staff.login('jiwei')).status).toBe(302);
 });
 
 async function givenCampaign(title = '2026 年度征求意见函') {
-  return createCampaign(ctx, { title, year: 2026, startDate: '2026-01-05', endDate: '2026-06-30' }, staffUser._id);
+  return createCampaign(t.ctx, { title, year: 2026, startDate: '2026-01-05', endDate: '2026-06-30' }, staffUser._id);
 }
 
 /** Opens a page, takes its CSRF token (and the form's idempotency key), and posts the form. */
 async function submit(session: ReturnType<typeof browser>, formPath: string, action: string, fields: Record<string, string>) {
   const page = await session.agent.get(formPath).expect(200);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)?.[1];
+  const { csrf, idempotencyKey } = formTokens(page.text);
   return session.agent
     .post(action)
     .type('form')
-    .send({ _csrf: csrf, ...(key ? { idempotencyKey: key } : {}), ...fields });
+    .send({ _csrf: csrf, ...(idempotencyKey ? { idempotencyKey } : {}), ...fields });
 }
+
+const postCampaign = (fields: Record<string, string>) => submit(staff, '/commission/campaigns', '/commission/campaigns', fields);
 
 const postLetter = (campaignId: string, fields: Record<string, string>) =>
   submit(staff, `/commission/campaigns/${campaignId}/letters/new`, `/commission/campaigns/${campaignId}/letters`, fields);
@@ -73,12 +65,7 @@ async function counts() {
 
 describe('campaigns', () => {
   it('when staff create a campaign on the page, then it is saved and listed', async () => {
-    const res = await submit(staff, '/commission/campaigns', '/commission/campaigns', {
-      title: '2026 年度征求意见函',
-      year: '2026',
-      startDate: '2026-01-05',
-      endDate: '2026-06-30',
-    });
+    const res = await postCampaign({ title: '2026 年度征求意见函', year: '2026', startDate: '2026-01-05', endDate: '2026-06-30' });
     expect(res.status).toBe(303);
     const saved = await Campaign.findOne().lean();
     expect(saved).toMatchObject({ title: '2026 年度征求意见函', year: 2026, startDate: '2026-01-05', endDate: '2026-06-30', distributions: [] });
@@ -90,12 +77,7 @@ describe('campaigns', () => {
   });
 
   it('when the campaign form has errors, then it is shown again with each error next to its field, the input kept, and nothing saved', async () => {
-    const res = await submit(staff, '/commission/campaigns', '/commission/campaigns', {
-      title: '<b>春季</b>',
-      year: 'abc',
-      startDate: '2026-06-30',
-      endDate: '2026-01-05',
-    });
+    const res = await postCampaign({ title: '<b>春季</b>', year: 'abc', startDate: '2026-06-30', endDate: '2026-01-05' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="year-error"');
     expect(res.text).toContain('id="endDate-error"');
@@ -149,7 +131,7 @@ describe('campaigns', () => {
       expect(String(c.campaignId)).toBe(id);
       expect(String(c.letterId)).toBe(String(letter!._id));
       expect(String(c.filedBy)).toBe(String(staffUser._id));
-      expect(await ctx.queues.get('routing').getJob(`route-${String(c._id)}`)).toBeTruthy();
+      expect(await t.ctx.queues.get('routing').getJob(`route-${String(c._id)}`)).toBeTruthy();
     }
     expect(cases.map((c) => c.categoryCode)).toEqual(['attitude', 'efficiency', 'business_env']);
     expect(String(cases[0]!.targetUnitId)).toBe(String(le01._id));
@@ -168,11 +150,10 @@ describe('campaigns', () => {
   it('when the same letter form is sent twice, then the letter and its cases are recorded once', async () => {
     const id = await givenCampaign();
     const page = await staff.agent.get(`/commission/campaigns/${id}/letters/new`).expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)![1]!;
+    const { csrf, idempotencyKey } = formTokens(page.text);
     const form = {
       _csrf: csrf,
-      idempotencyKey: key,
+      idempotencyKey,
       receivedOn: '2026-02-27',
       ...opinion(0, 'inaction', '乡镇干部五天四夜值班制度没有落实。'),
       ...opinion(1, 'conduct', '工作日午餐饮酒，饭局超过一小时。'),
@@ -213,13 +194,13 @@ describe('campaigns', () => {
     expect(page.text).toMatch(/id="stat-resolved">1</);
 
     const token = await createApiToken(staffUser._id, 'stats');
-    const api = await request(app).get(`/api/v1/campaigns/${id}`).set('Authorization', `Bearer ${token}`).expect(200);
+    const api = await request(t.app).get(`/api/v1/campaigns/${id}`).set('Authorization', `Bearer ${token}`).expect(200);
     expect(api.body.stats).toMatchObject({ distributed: 30, returned: 2, returnRate: 6.7, opinions: 3, resolved: 1, unattributed: 1 });
     expect(api.body.stats.supervisors).toEqual([
       { supervisorId: String(chen._id), name: chen.displayName, distributed: 10, returned: 1 },
       { supervisorId: String(liu._id), name: liu.displayName, distributed: 20, returned: 0 },
     ]);
-    const list = await request(app).get('/api/v1/campaigns').set('Authorization', `Bearer ${token}`).expect(200);
+    const list = await request(t.app).get('/api/v1/campaigns').set('Authorization', `Bearer ${token}`).expect(200);
     expect(list.body.campaigns).toEqual([expect.objectContaining({ id, distributed: 30, returned: 2, returnRate: 6.7 })]);
   });
 });
@@ -349,7 +330,7 @@ describe('who may see campaigns', () => {
   it('when a unit user opens the campaign pages or posts to them, then they get 403 and nothing is saved', async () => {
     const id = await givenCampaign();
     const unitStaff = await givenUser('unit', { username: 'unit-le01', unitCode: 'LE01' });
-    const unit = browser(app);
+    const unit = browser(t.app);
     await unit.login('unit-le01');
     for (const path of ['/commission/campaigns', `/commission/campaigns/${id}`, `/commission/campaigns/${id}/letters/new`]) {
       expect((await unit.agent.get(path)).status).toBe(403);
@@ -364,6 +345,6 @@ describe('who may see campaigns', () => {
     expect(await counts()).toEqual(before);
 
     const token = await createApiToken(unitStaff._id, 'unit');
-    await request(app).get(`/api/v1/campaigns/${id}`).set('Authorization', `Bearer ${token}`).expect(403);
+    await request(t.app).get(`/api/v1/campaigns/${id}`).set('Authorization', `Bearer ${token}`).expect(403);
   });
 });

@@ -1,26 +1,14 @@
 import request from 'supertest';
-import { createApp } from '../../src/app';
 import { Category } from '../../src/cases/category.model';
-import { givenReferenceData, givenUser } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
-import { browser } from '../helpers/http';
+import { useTestApp } from '../helpers/app';
+import { givenUser } from '../helpers/builders';
+import { browser, formTokens } from '../helpers/http';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  app = createApp(ctx);
-});
-afterAll(() => ctx.close());
-beforeEach(async () => {
-  await resetData(ctx);
-  await givenReferenceData();
-});
+const t = useTestApp();
 
 async function asAdmin() {
   await givenUser('admin', { username: 'root' });
-  const b = browser(app);
+  const b = browser(t.app);
   await b.login('root');
   return b;
 }
@@ -31,7 +19,7 @@ describe('complaint categories kept by the administrator', () => {
     const csrf = await b.csrf('/admin/categories');
     await b.agent.post('/admin/categories').type('form').send({ _csrf: csrf, code: 'land', nameZh: '征地拆迁', nameEn: 'Land requisition' }).expect(303);
     expect(await Category.findOne({ code: 'land', active: true }).lean()).not.toBeNull();
-    const form = await request(app).get('/complaints/new').expect(200);
+    const form = await request(t.app).get('/complaints/new').expect(200);
     expect(form.text).toContain('<option value="land"');
   });
 
@@ -39,10 +27,10 @@ describe('complaint categories kept by the administrator', () => {
     const b = await asAdmin();
     const csrf = await b.csrf('/admin/categories');
     await b.agent.post('/admin/categories/favours/active').type('form').send({ _csrf: csrf, active: 'false' }).expect(303);
-    const form = browser(app);
+    const form = browser(t.app);
     const page = await form.agent.get('/complaints/new').expect(200);
     expect(page.text).not.toContain('<option value="favours"');
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const { csrf: token } = formTokens(page.text);
     const res = await form.agent.post('/complaints').type('form').send({ _csrf: token, categoryCode: 'favours', description: '某单位工作人员索要好处费。' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="categoryCode-error"');
@@ -64,7 +52,7 @@ describe('complaint categories kept by the administrator', () => {
 
   it('when commission staff open the category admin, then they get 403', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
     await b.agent.get('/admin/categories').expect(403);
   });

@@ -1,48 +1,23 @@
 import request from 'supertest';
 import mongoose from 'mongoose';
-import { createApp } from '../../src/app';
 import { Case } from '../../src/cases/case.model';
 import { Complainant } from '../../src/cases/complainant.model';
-import { createMailer } from '../../src/notifications/mailer';
-import { startWorkers, type RunningWorkers } from '../../workers/workers';
-import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
-import { browser, readReceipt } from '../helpers/http';
-import { startSmtp } from '../helpers/smtp';
+import { useTestApp } from '../helpers/app';
+import { givenUser, unitByCode } from '../helpers/builders';
+import { browser, formTokens, readReceipt } from '../helpers/http';
 import { until } from '../helpers/wait';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
-let workers: RunningWorkers;
+const t = useTestApp({ config: { INTAKE_LIMIT_PER_HOUR: '3' }, smtp: true, workers: true });
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 const TEXT = 'description of the problem, long enough';
 
-beforeAll(async () => {
-  smtp = await startSmtp();
-  ctx = await createTestContext({ SMTP_URL: smtp.url, INTAKE_LIMIT_PER_HOUR: '3' });
-  app = createApp(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
-  await smtp.close();
-});
-beforeEach(async () => {
-  await resetData(ctx);
-  await givenReferenceData();
-  smtp.mails.length = 0;
-  workers = await startWorkers({ ...ctx, mailer: createMailer(smtp.url, ctx.config.MAIL_FROM) }, 2);
-});
-afterEach(() => workers.close());
-
 /** Opens the public form and returns the agent, CSRF token and the form's idempotency key. */
 async function openForm() {
-  const b = browser(app);
+  const b = browser(t.app);
   const page = await b.agent.get('/complaints/new').expect(200);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)![1]!;
-  return { b, csrf, key };
+  const { csrf, idempotencyKey } = formTokens(page.text);
+  return { b, csrf, key: idempotencyKey! };
 }
 
 async function file(fields: Record<string, string>) {
@@ -51,7 +26,7 @@ async function file(fields: Record<string, string>) {
   return { res, agent: b.agent };
 }
 
-async function track(code: string, secret: string, agent = browser(app)) {
+async function track(code: string, secret: string, agent = browser(t.app)) {
   const csrf = await agent.csrf('/track');
   return agent.agent.post('/track').type('form').send({ _csrf: csrf, code, secret });
 }
@@ -69,7 +44,7 @@ describe('public complaint with tracking code and secret', () => {
     const c = await Case.findOne().lean();
     expect(c!.eventDate).toBe('2026-02-27');
 
-    const mails = await smtp.waitForMails(1);
+    const mails = await t.smtp.waitForMails(1);
     const mail = mails.find((m) => m.to.includes('citizen@example.cn'))!;
     expect(mail.text).toContain(receipt.number);
     expect(mail.text).toContain(receipt.code);
@@ -103,7 +78,7 @@ describe('public complaint with tracking code and secret', () => {
   it('when the citizen adds information, then it is on the case for the commission', async () => {
     const { agent } = await file({ categoryCode: 'favours', description: '开发区某科室办事人员索要购物卡。' });
     const receipt = await readReceipt(agent);
-    const b = browser(app);
+    const b = browser(t.app);
     const csrf = await b.csrf('/track');
     await b.agent.post('/track/supplement').type('form').send({ _csrf: csrf, code: receipt.code, secret: receipt.secret, text: '时间是三月二日上午十点左右。' }).expect(200);
     const c = await Case.findOne().lean();
@@ -114,7 +89,7 @@ describe('public complaint with tracking code and secret', () => {
   it('when the case is not resolved, then rating is refused and nothing is saved; once resolved it is saved once', async () => {
     const { agent } = await file({ categoryCode: 'efficiency', description: '供水公司报修一周无人上门处理。' });
     const receipt = await readReceipt(agent);
-    const b = browser(app);
+    const b = browser(t.app);
     const rate = async (rating: string) => {
       const csrf = await b.csrf('/track');
       return b.agent.post('/track/rate').type('form').send({ _csrf: csrf, code: receipt.code, secret: receipt.secret, rating, comment: '处理及时' });
@@ -151,7 +126,7 @@ describe('public complaint with tracking code and secret', () => {
     expect(blocked.res.headers['retry-after']).toBeDefined();
     expect(await Case.countDocuments()).toBe(3);
     // Showing the form is not counted.
-    await request(app).get('/complaints/new').expect(200);
+    await request(t.app).get('/complaints/new').expect(200);
   });
 
   it('when the event date is in the future or not a date, then the field says so and nothing is saved', async () => {
@@ -185,7 +160,7 @@ describe('attachments', () => {
     expect(c!.attachments[0]).toMatchObject({ contentType: 'image/png', size: PNG.length });
     expect(c!.attachments[0]!.filename).not.toContain('现场'); // uploaded names are not kept
     await givenUser('commission', { username: 'wang' });
-    const staff = browser(app);
+    const staff = browser(t.app);
     await staff.login('wang');
     const file = await staff.agent.get(`/cases/${c!._id}/attachments/1`).buffer(true).parse((r, cb) => {
       const chunks: Buffer[] = [];
@@ -196,7 +171,7 @@ describe('attachments', () => {
     expect(file.headers['content-type']).toBe('image/png');
     expect(Buffer.compare(file.body as Buffer, PNG)).toBe(0);
     // The public cannot.
-    await request(app).get(`/cases/${c!._id}/attachments/1`).expect(302);
+    await request(t.app).get(`/cases/${c!._id}/attachments/1`).expect(302);
   });
 
   it('when a file is not really an image or PDF, then the form says so and nothing is saved', async () => {
@@ -227,10 +202,9 @@ describe('special supervisors and staff entry', () => {
     await mongoose.connection.db!.collection('users').updateOne({ _id: chen._id }, { $set: { email: 'chen@supervisors.example' } });
     await givenUser('supervisor', { username: 'liu' });
     const unit = await unitByCode('CM07');
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('chen');
-    const page = await b.agent.get('/supervisor/feedback/new').expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const csrf = await b.csrf('/supervisor/feedback/new');
     const res = await b.agent.post('/supervisor/feedback').type('form').send({
       _csrf: csrf,
       categoryCode: 'business_env',
@@ -246,21 +220,20 @@ describe('special supervisors and staff entry', () => {
     expect(res.headers.location).toBe(`/supervisor/cases/${c!._id}`);
     expect((await b.agent.get('/supervisor').expect(200)).text).toContain(c!.number);
 
-    const other = browser(app);
+    const other = browser(t.app);
     await other.login('liu');
     await other.agent.get(`/supervisor/cases/${c!._id}`).expect(404);
 
-    const mails = await smtp.waitForMails(2);
+    const mails = await t.smtp.waitForMails(2);
     const toChen = mails.find((m) => m.to.includes('chen@supervisors.example'));
     expect(toChen!.subject).toContain('已交办');
   });
 
   it('when commission staff enter a phone complaint, then the channel is recorded and the identity is kept apart', async () => {
     const wang = await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
-    const page = await b.agent.get('/commission/intake/new').expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const csrf = await b.csrf('/commission/intake/new');
     const res = await b.agent.post('/commission/intake').type('form').send({
       _csrf: csrf,
       channel: 'phone',
@@ -287,11 +260,11 @@ describe('special supervisors and staff entry', () => {
     await readReceipt(agent);
     const c = await Case.findOne().lean();
     const wang = await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
     const detail = await b.agent.get(`/commission/cases/${c!._id}`).expect(200);
     expect(detail.text).not.toContain('孙七');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(detail.text)![1]!;
+    const { csrf } = formTokens(detail.text);
     const noReason = await b.agent.post(`/commission/cases/${c!._id}/identity`).type('form').send({ _csrf: csrf, reason: '' });
     expect(noReason.status).toBe(400);
     expect(noReason.text).not.toContain('孙七');
@@ -303,7 +276,7 @@ describe('special supervisors and staff entry', () => {
     expect(String(who!.identityReads[0]!.userId)).toBe(String(wang._id));
 
     await givenUser('unit', { username: 'u1', unitCode: 'LE01' });
-    const unitUser = browser(app);
+    const unitUser = browser(t.app);
     await unitUser.login('u1');
     const ucsrf = await unitUser.csrf('/unit/cases');
     await unitUser.agent.post(`/commission/cases/${c!._id}/identity`).type('form').send({ _csrf: ucsrf, reason: 'curious about it' }).expect(403);
@@ -315,7 +288,7 @@ describe('special supervisors and staff entry', () => {
     await file({ categoryCode: 'attitude', unitId: String(unit._id), description: '营业厅工作人员态度恶劣，第二次反映。' });
     await file({ categoryCode: 'efficiency', unitId: String(unit._id), description: '营业厅办理业务效率低，另一类别。' });
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
     const list = await b.agent.get('/commission/cases').expect(200);
     expect((list.text.match(/疑似重复 1/g) ?? []).length).toBe(2);

@@ -1,29 +1,20 @@
 import request from 'supertest';
-import { createApp } from '../../src/app';
 import { createApiToken } from '../../src/auth/auth.service';
 import { Case } from '../../src/cases/case.model';
 import { fileComplaint } from '../../src/cases/case.service';
 import { Category } from '../../src/cases/category.model';
 import { Complainant } from '../../src/cases/complainant.model';
 import { routeCase } from '../../src/routing/routing.service';
-import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { useTestApp } from '../helpers/app';
+import { givenUser, unitByCode } from '../helpers/builders';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
+const t = useTestApp();
 const keys = { commission: '', supervisor: '', unit: '' };
 const userIds = { commission: '', supervisor: '', unit: '' };
 const START = new Date('2026-03-02T02:00:00Z'); // 10:00 in the county (+08:00)
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  app = createApp(ctx);
-});
-afterAll(() => ctx.close());
 beforeEach(async () => {
-  ctx.clock.set(START);
-  await resetData(ctx);
-  await givenReferenceData();
+  t.ctx.clock.set(START);
   for (const role of ['commission', 'supervisor', 'unit'] as const) {
     const user = await givenUser(role, { username: `o311-${role}`, unitCode: role === 'unit' ? 'LE01' : undefined });
     keys[role] = await createApiToken(user._id, 'open311');
@@ -33,7 +24,7 @@ beforeEach(async () => {
 
 /** Reading requests takes a commission key (complaints are never public). */
 function read(url: string) {
-  return request(app).get(url).query({ api_key: keys.commission });
+  return request(t.app).get(url).query({ api_key: keys.commission });
 }
 
 /** Loose XML reading: the text of every <name> element, in order. */
@@ -46,10 +37,10 @@ const IDENTITY_PATTERN = /王五|13911112222|wangwu@example\.com/;
 
 /** Files a case directly (arrangement), at the given instant, with an identity. */
 async function givenCase(at: string, fields: { categoryCode?: string; unitCode?: string; place?: string } = {}) {
-  ctx.clock.set(new Date(at));
+  t.ctx.clock.set(new Date(at));
   const unit = fields.unitCode ? await unitByCode(fields.unitCode) : null;
   const filed = await fileComplaint(
-    ctx,
+    t.ctx,
     {
       categoryCode: fields.categoryCode ?? 'inaction',
       description: '派出所办理户口迁移一拖再拖，多次往返仍未办结。',
@@ -59,15 +50,15 @@ async function givenCase(at: string, fields: { categoryCode?: string; unitCode?:
     },
     { channel: 'web' },
   );
-  if (unit) await routeCase(ctx, filed.id);
-  ctx.clock.set(START);
+  if (unit) await routeCase(t.ctx, filed.id);
+  t.ctx.clock.set(START);
   return filed;
 }
 
 describe('GET services', () => {
   it('when services.json is requested, then each active category is a realtime service without metadata, in Chinese', async () => {
     await Category.updateOne({ code: 'other' }, { $set: { active: false } });
-    const res = await request(app).get('/open311/v2/services.json').expect(200);
+    const res = await request(t.app).get('/open311/v2/services.json').expect(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const codes = res.body.map((s: { service_code: string }) => s.service_code);
     expect(codes).toEqual(['inaction', 'efficiency', 'attitude', 'favours', 'conduct', 'business_env']);
@@ -83,7 +74,7 @@ describe('GET services', () => {
   });
 
   it('when services.xml is requested, then the services come as <services><service> elements in text/xml', async () => {
-    const res = await request(app).get('/open311/v2/services.xml').expect(200);
+    const res = await request(t.app).get('/open311/v2/services.xml').expect(200);
     expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
     expect(res.text).toMatch(/^<\?xml version="1\.0" encoding="utf-8"\?>\n<services><service><service_code>inaction<\/service_code>/);
     expect(xmlTexts(res.text, 'service_code')).toHaveLength(7);
@@ -94,25 +85,25 @@ describe('GET services', () => {
   });
 
   it('when lang=en is given, then the service names are English', async () => {
-    const res = await request(app).get('/open311/v2/services.json?lang=en').expect(200);
+    const res = await request(t.app).get('/open311/v2/services.json?lang=en').expect(200);
     expect(res.body[0].service_name).toBe('Administrative inaction or misconduct');
   });
 
   it('when a known service definition is requested, then it has no attributes, in JSON and XML', async () => {
-    const json = await request(app).get('/open311/v2/services/attitude.json').expect(200);
+    const json = await request(t.app).get('/open311/v2/services/attitude.json').expect(200);
     expect(json.body).toEqual({ service_code: 'attitude', attributes: [] });
-    const xml = await request(app).get('/open311/v2/services/attitude.xml').expect(200);
+    const xml = await request(t.app).get('/open311/v2/services/attitude.xml').expect(200);
     expect(xml.text).toContain('<service_definition><service_code>attitude</service_code><attributes/></service_definition>');
   });
 
   it('when an unknown service code or extension is requested, then 404 comes in the spec error format', async () => {
-    const json = await request(app).get('/open311/v2/services/potholes.json').expect(404);
+    const json = await request(t.app).get('/open311/v2/services/potholes.json').expect(404);
     expect(json.body).toEqual([{ code: 404, description: expect.stringContaining('potholes') }]);
-    const yaml = await request(app).get('/open311/v2/services.yaml').expect(404);
+    const yaml = await request(t.app).get('/open311/v2/services.yaml').expect(404);
     expect(yaml.headers['content-type']).toBe('text/xml; charset=utf-8');
     expect(xmlTexts(yaml.text, 'code')).toEqual(['404']);
     expect(yaml.text).toMatch(/<errors><error><code>404<\/code><description>[^<]*yaml[^<]*<\/description><\/error><\/errors>/);
-    const none = await request(app).get('/open311/v2/nothing.json').expect(404);
+    const none = await request(t.app).get('/open311/v2/nothing.json').expect(404);
     expect(none.body[0].code).toBe(404);
   });
 });
@@ -125,23 +116,23 @@ describe('POST requests', () => {
   };
 
   it('when no api_key is sent, then 403 comes in the spec error format, in JSON and XML', async () => {
-    const json = await request(app).post('/open311/v2/requests.json').type('form').send(valid).expect(403);
+    const json = await request(t.app).post('/open311/v2/requests.json').type('form').send(valid).expect(403);
     expect(json.body).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
-    const xml = await request(app).post('/open311/v2/requests.xml').type('form').send(valid).expect(403);
+    const xml = await request(t.app).post('/open311/v2/requests.xml').type('form').send(valid).expect(403);
     expect(xml.text).toMatch(/<errors><error><code>403<\/code><description>api_key[^<]*<\/description><\/error><\/errors>/);
     expect(await Case.countDocuments()).toBe(0);
   });
 
   it('when the api_key is unknown or belongs to a unit user, then 403 and nothing is filed', async () => {
-    const unknown = await request(app).post('/open311/v2/requests.json').type('form').send({ ...valid, api_key: 'cft_nope' }).expect(403);
+    const unknown = await request(t.app).post('/open311/v2/requests.json').type('form').send({ ...valid, api_key: 'cft_nope' }).expect(403);
     expect(unknown.body[0].description).toMatch(/Invalid api_key/);
-    const unit = await request(app).post('/open311/v2/requests.json').type('form').send({ ...valid, api_key: keys.unit }).expect(403);
+    const unit = await request(t.app).post('/open311/v2/requests.json').type('form').send({ ...valid, api_key: keys.unit }).expect(403);
     expect(unit.body).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
     expect(await Case.countDocuments()).toBe(0);
   });
 
   it('when a commission key files a form, then the case is saved on channel open311 and the identity only in complainants', async () => {
-    const res = await request(app)
+    const res = await request(t.app)
       .post('/open311/v2/requests.json')
       .type('form')
       .send({
@@ -169,7 +160,7 @@ describe('POST requests', () => {
   });
 
   it('when a supervisor key comes in the query with only lat/long in a JSON body, then the place is "lat,long" and the answer is XML', async () => {
-    const res = await request(app)
+    const res = await request(t.app)
       .post(`/open311/v2/requests.xml?api_key=${encodeURIComponent(keys.supervisor)}`)
       .send({ service_code: 'conduct', description: '工作日中午在单位食堂饮酒，下午上班满身酒气。', lat: 31.2304, long: 121.4737 })
       .expect(201);
@@ -182,7 +173,7 @@ describe('POST requests', () => {
   });
 
   it('when fields are invalid, then 400 lists every bad field by name, in JSON and XML', async () => {
-    const res = await request(app)
+    const res = await request(t.app)
       .post('/open311/v2/requests.json')
       .type('form')
       .send({ api_key: keys.commission, description: '太短', phone: 'call me', lat: '91', colour: 'red', 'attribute[x y]': 'v' })
@@ -201,28 +192,28 @@ describe('POST requests', () => {
         expect.stringMatching(/^attribute\[x y\]: invalid/),
       ]),
     );
-    const pair = await request(app).post('/open311/v2/requests.xml').type('form').send({ ...valid, api_key: keys.commission, lat: '31.2' }).expect(400);
+    const pair = await request(t.app).post('/open311/v2/requests.xml').type('form').send({ ...valid, api_key: keys.commission, lat: '31.2' }).expect(400);
     expect(xmlTexts(pair.text, 'description')).toEqual([expect.stringMatching(/^long: lat_long_pair/)]);
     expect(await Case.countDocuments()).toBe(0);
   });
 
   it('when the service_code is unknown, then 400 names service_code', async () => {
-    const res = await request(app).post('/open311/v2/requests.json').type('form').send({ ...valid, service_code: 'potholes', api_key: keys.commission }).expect(400);
+    const res = await request(t.app).post('/open311/v2/requests.json').type('form').send({ ...valid, service_code: 'potholes', api_key: keys.commission }).expect(400);
     expect(res.body).toEqual([{ code: 400, description: expect.stringMatching(/^service_code: unknown_category/) }]);
   });
 
   it('when the same Idempotency-Key is sent twice, then one case is filed and both answers name it', async () => {
-    const send = () => request(app).post('/open311/v2/requests.json').set('Idempotency-Key', 'hotline-call-000123').type('form').send({ ...valid, api_key: keys.commission });
+    const send = () => request(t.app).post('/open311/v2/requests.json').set('Idempotency-Key', 'hotline-call-000123').type('form').send({ ...valid, api_key: keys.commission });
     const first = await send().expect(201);
     const again = await send().expect(200);
     expect(again.body[0].service_request_id).toBe(first.body[0].service_request_id);
     expect(await Case.countDocuments()).toBe(1);
-    const bad = await request(app).post('/open311/v2/requests.json').set('Idempotency-Key', 'short').type('form').send({ ...valid, api_key: keys.commission }).expect(400);
+    const bad = await request(t.app).post('/open311/v2/requests.json').set('Idempotency-Key', 'short').type('form').send({ ...valid, api_key: keys.commission }).expect(400);
     expect(bad.body[0].description).toMatch(/^Idempotency-Key: invalid/);
   });
 
   it('when a JSON body is malformed, then 400 comes in the spec error format', async () => {
-    const res = await request(app).post('/open311/v2/requests.json').set('Content-Type', 'application/json').send('{"service_code":').expect(400);
+    const res = await request(t.app).post('/open311/v2/requests.json').set('Content-Type', 'application/json').send('{"service_code":').expect(400);
     expect(res.body).toEqual([{ code: 400, description: expect.stringContaining('JSON') }]);
   });
 });
@@ -303,7 +294,7 @@ describe('GET requests', () => {
         service_notice: expect.any(String),
         requested_datetime: '2026-03-02T10:00:00+08:00',
         updated_datetime: '2026-03-02T10:00:00+08:00',
-        expected_datetime: null,
+        expected_datetime: '2026-03-16T23:59:59+08:00', // 10 working days (normal priority) from Monday 2026-03-02
         address: '城关派出所',
         address_id: null,
         zipcode: null,
@@ -319,7 +310,7 @@ describe('GET requests', () => {
     expect(xml.text).toContain(`<service_requests><request><service_request_id>${filed.number}</service_request_id><status>open</status>`);
     expect(xmlTexts(xml.text, 'agency_responsible')).toEqual([unit.nameZh]);
     expect(xmlTexts(xml.text, 'requested_datetime')).toEqual(['2026-03-02T10:00:00+08:00']);
-    expect(xmlTexts(xml.text, 'expected_datetime')).toEqual(['']);
+    expect(xmlTexts(xml.text, 'expected_datetime')).toEqual(['2026-03-16T23:59:59+08:00']);
     for (const name of ['status_notes', 'service_name', 'service_code', 'description', 'service_notice', 'updated_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url']) {
       expect(xmlTexts(xml.text, name)).toHaveLength(1);
     }
@@ -356,14 +347,14 @@ describe('GET requests', () => {
   it('when requests are read without a key, or with a unit or supervisor key, then 403 in the spec format and nothing is shown', async () => {
     const filed = await givenCase('2026-02-20T02:00:00Z', { unitCode: 'LE01' });
     for (const url of ['/open311/v2/requests.json', `/open311/v2/requests/${filed.number}.json`, `/open311/v2/tokens/${filed.id}.json`]) {
-      const anonymous = await request(app).get(url).expect(403);
+      const anonymous = await request(t.app).get(url).expect(403);
       expect(anonymous.body).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
       for (const role of ['unit', 'supervisor'] as const) {
-        const res = await request(app).get(url).query({ api_key: keys[role] }).expect(403);
+        const res = await request(t.app).get(url).query({ api_key: keys[role] }).expect(403);
         expect(res.text).not.toContain(filed.number);
       }
     }
-    const xml = await request(app).get('/open311/v2/requests.xml').expect(403);
+    const xml = await request(t.app).get('/open311/v2/requests.xml').expect(403);
     expect(xml.text).toContain('<errors><error><code>403</code>');
   });
 
@@ -394,7 +385,7 @@ describe('GET tokens', () => {
 
 describe('GET /api/v1/openapi.json', () => {
   it('when requested without a token, then it is an OpenAPI 3.1 document listing the API and Open311 routes', async () => {
-    const res = await request(app).get('/api/v1/openapi.json').expect(200);
+    const res = await request(t.app).get('/api/v1/openapi.json').expect(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining(['/api/v1/complaints', '/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/calendar/due-date', '/api/v1/tracking', '/api/v1/tracking/rating', '/open311/v2/requests.{format}', '/open311/v2/services.{format}', '/open311/v2/tokens/{token}.{format}']),

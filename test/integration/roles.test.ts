@@ -1,31 +1,24 @@
 import request from 'supertest';
-import { createApp } from '../../src/app';
 import { createApiToken } from '../../src/auth/auth.service';
 import { fileComplaint } from '../../src/cases/case.service';
 import { routeCase } from '../../src/routing/routing.service';
 import { ROLES, type Role } from '../../src/users/user.model';
-import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { useTestApp } from '../helpers/app';
+import { givenUser, unitByCode } from '../helpers/builders';
 import { browser } from '../helpers/http';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
+const t = useTestApp({ seed: 'once' });
 const sessions = {} as Record<Role, ReturnType<typeof browser>>;
 const tokens = {} as Record<Role, string>;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
-  app = createApp(ctx);
-  await resetData(ctx);
-  await givenReferenceData();
   for (const role of ROLES) {
     const user = await givenUser(role, { username: `u-${role}`, unitCode: role === 'unit' ? 'LE01' : undefined });
-    sessions[role] = browser(app);
+    sessions[role] = browser(t.app);
     expect((await sessions[role].login(`u-${role}`)).status).toBe(302);
     tokens[role] = await createApiToken(user._id, 'matrix');
   }
 });
-afterAll(() => ctx.close());
 
 // Every page behind a login, with the roles allowed to open it. A new page belongs here.
 const PAGES: [string, Role[]][] = [
@@ -61,7 +54,7 @@ const API: [string, string, Role[]][] = [
 
 describe.each(API)('API %s %s', (method, path, allowed) => {
   it.each(ROLES)('when called with a %s token, then it is allowed only for the listed roles', async (role) => {
-    const req = method === 'post' ? request(app).post(path).send({}) : request(app).get(path);
+    const req = method === 'post' ? request(t.app).post(path).send({}) : request(t.app).get(path);
     const res = await req.set('Authorization', `Bearer ${tokens[role]}`);
     // An allowed POST with an empty body fails validation (400), which proves the role passed.
     const expected = allowed.includes(role) ? (method === 'post' ? 400 : 200) : 403;
@@ -73,21 +66,21 @@ describe('what each role can read', () => {
   it('when cases exist for two units, then a unit token lists only its own unit\'s cases, without identity', async () => {
     const le01 = await unitByCode('LE01');
     const le02 = await unitByCode('LE02');
-    const mine = await fileComplaint(ctx, { categoryCode: 'inaction', unitId: String(le01._id), description: '派出所办理户口迁移一拖再拖。', name: '王五', phone: '13911112222' }, { channel: 'web' });
-    const other = await fileComplaint(ctx, { categoryCode: 'inaction', unitId: String(le02._id), description: '城管乱罚款，不开票据。' }, { channel: 'web' });
-    await routeCase(ctx, mine.id);
-    await routeCase(ctx, other.id);
+    const mine = await fileComplaint(t.ctx, { categoryCode: 'inaction', unitId: String(le01._id), description: '派出所办理户口迁移一拖再拖。', name: '王五', phone: '13911112222' }, { channel: 'web' });
+    const other = await fileComplaint(t.ctx, { categoryCode: 'inaction', unitId: String(le02._id), description: '城管乱罚款，不开票据。' }, { channel: 'web' });
+    await routeCase(t.ctx, mine.id);
+    await routeCase(t.ctx, other.id);
 
-    const list = await request(app).get('/api/v1/cases').set('Authorization', `Bearer ${tokens.unit}`).expect(200);
+    const list = await request(t.app).get('/api/v1/cases').set('Authorization', `Bearer ${tokens.unit}`).expect(200);
     expect(list.body.cases.map((c: { number: string }) => c.number)).toEqual([mine.number]);
     expect(JSON.stringify(list.body)).not.toMatch(/王五|13911112222/);
-    await request(app).get(`/api/v1/cases/${other.id}`).set('Authorization', `Bearer ${tokens.unit}`).expect(404);
-    const one = await request(app).get(`/api/v1/cases/${mine.id}`).set('Authorization', `Bearer ${tokens.unit}`).expect(200);
+    await request(t.app).get(`/api/v1/cases/${other.id}`).set('Authorization', `Bearer ${tokens.unit}`).expect(404);
+    const one = await request(t.app).get(`/api/v1/cases/${mine.id}`).set('Authorization', `Bearer ${tokens.unit}`).expect(200);
     expect(JSON.stringify(one.body)).not.toMatch(/王五|13911112222/);
 
-    const all = await request(app).get('/api/v1/cases').set('Authorization', `Bearer ${tokens.commission}`).expect(200);
+    const all = await request(t.app).get('/api/v1/cases').set('Authorization', `Bearer ${tokens.commission}`).expect(200);
     expect(all.body.cases).toHaveLength(2);
-    const supervisor = await request(app).get('/api/v1/cases').set('Authorization', `Bearer ${tokens.supervisor}`).expect(200);
+    const supervisor = await request(t.app).get('/api/v1/cases').set('Authorization', `Bearer ${tokens.supervisor}`).expect(200);
     expect(supervisor.body.cases).toHaveLength(0); // they filed none
   });
 });

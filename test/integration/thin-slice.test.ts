@@ -9,37 +9,15 @@ import { reconcile } from '../../src/reconcile/reconcile.service';
 import { createFailFastRedis } from '../../src/redis';
 import { routeCase } from '../../src/routing/routing.service';
 import { unitEmail } from '../../src/seed/seed.service';
-import { startWorkers, type RunningWorkers } from '../../workers/workers';
-import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { useTestApp } from '../helpers/app';
+import { givenUser, unitByCode } from '../helpers/builders';
 import { browser, readReceipt } from '../helpers/http';
-import { startSmtp } from '../helpers/smtp';
 import { until } from '../helpers/wait';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
-let workers: RunningWorkers;
-
-beforeAll(async () => {
-  smtp = await startSmtp();
-  ctx = await createTestContext({ SMTP_URL: smtp.url });
-  app = createApp(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
-  await smtp.close();
-});
-beforeEach(async () => {
-  await resetData(ctx);
-  await givenReferenceData();
-  smtp.mails.length = 0;
-  workers = await startWorkers({ ...ctx, mailer: createMailer(ctx.config.SMTP_URL, ctx.config.MAIL_FROM) }, 2);
-});
-afterEach(() => workers.close());
+const t = useTestApp({ smtp: true, workers: true });
 
 async function fileOnPage(fields: Record<string, string>) {
-  const b = browser(app);
+  const b = browser(t.app);
   const csrf = await b.csrf('/complaints/new');
   const res = await b.agent.post('/complaints').type('form').send({ _csrf: csrf, ...fields });
   return Object.assign(res, { agent: b.agent });
@@ -70,7 +48,7 @@ describe('the thin slice: public complaint → routing worker → email to the u
     const identity = await Complainant.findOne({ caseId: assigned._id }).lean();
     expect(identity).toMatchObject({ anonymous: false, name: '张三', phone: '13800000000' });
 
-    const [mail] = await smtp.waitForMails(1);
+    const [mail] = await t.smtp.waitForMails(1);
     expect(mail!.to).toEqual([unitEmail('LE02')]);
     expect(mail!.subject).toContain(number);
     expect(mail!.text).toContain('东门市场');
@@ -81,12 +59,12 @@ describe('the thin slice: public complaint → routing worker → email to the u
     // The unit's staff see it in their inbox, without the identity; another unit does not.
     await givenUser('unit', { username: 'le02', unitCode: 'LE02' });
     await givenUser('unit', { username: 'le01', unitCode: 'LE01' });
-    const staff = browser(app);
+    const staff = browser(t.app);
     await staff.login('le02');
     const inbox = await staff.agent.get('/unit/cases').expect(200);
     expect(inbox.text).toContain(number);
     expect(inbox.text).not.toContain('张三');
-    const other = browser(app);
+    const other = browser(t.app);
     await other.login('le01');
     expect((await other.agent.get('/unit/cases').expect(200)).text).not.toContain(number);
   });
@@ -101,7 +79,7 @@ describe('the thin slice: public complaint → routing worker → email to the u
     const identity = await Complainant.findOne({ caseId: c._id }).lean();
     expect(identity!.anonymous).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
-    expect(smtp.mails).toHaveLength(0);
+    expect(t.smtp.mails).toHaveLength(0);
   });
 
   it('when the form has errors, then it is shown again with each error next to its field, the input kept, and nothing saved', async () => {
@@ -125,7 +103,7 @@ describe('the thin slice: public complaint → routing worker → email to the u
   });
 
   it('when the complaint is posted without the CSRF token, then it is refused and nothing is saved', async () => {
-    const res = await request(app).post('/complaints').type('form').send({ categoryCode: 'attitude', description: '这是一段足够长的问题描述文字。' });
+    const res = await request(t.app).post('/complaints').type('form').send({ categoryCode: 'attitude', description: '这是一段足够长的问题描述文字。' });
     expect(res.status).toBe(403);
     expect(await Case.countDocuments()).toBe(0);
   });
@@ -134,7 +112,7 @@ describe('the thin slice: public complaint → routing worker → email to the u
     const user = await givenUser('commission');
     const { createApiToken } = await import('../../src/auth/auth.service');
     const token = await createApiToken(user._id, 't');
-    const res = await request(app)
+    const res = await request(t.app)
       .post('/api/v1/complaints')
       .set('Authorization', `Bearer ${token}`)
       .send({ categoryCode: { $gt: '' }, description: '这是一段足够长的问题描述文字。' })
@@ -149,11 +127,11 @@ describe('exactly once, and nothing lost', () => {
     const unit = await unitByCode('WS03');
     await fileOnPage({ categoryCode: 'efficiency', unitId: String(unit._id), description: '供电所报装三个月没有上门勘察。' });
     const c = await until(() => Case.findOne({ status: 'assigned' }).lean());
-    await smtp.waitForMails(1);
-    expect(await routeCase(ctx, String(c._id))).toBe('skipped');
-    await ctx.queues.get('routing').add('route-case', { caseId: String(c._id) }); // a duplicate delivery
+    await t.smtp.waitForMails(1);
+    expect(await routeCase(t.ctx, String(c._id))).toBe('skipped');
+    await t.ctx.queues.get('routing').add('route-case', { caseId: String(c._id) }); // a duplicate delivery
     await new Promise((r) => setTimeout(r, 1000));
-    expect(smtp.mails).toHaveLength(1);
+    expect(t.smtp.mails).toHaveLength(1);
     expect(await Notification.countDocuments()).toBe(1);
     const after = await Case.findById(c._id).lean();
     expect(after!.timeline.filter((e) => e.action === 'assigned')).toHaveLength(1);
@@ -163,8 +141,8 @@ describe('exactly once, and nothing lost', () => {
     // A real Redis client pointed at a port where nothing listens: what the web sees in an outage.
     const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
     deadRedis.on('error', () => undefined);
-    const deadQueues = new Queues(deadRedis, { prefix: ctx.config.REDIS_PREFIX, attempts: 3 });
-    const outageApp = createApp({ ...ctx, queues: deadQueues });
+    const deadQueues = new Queues(deadRedis, { prefix: t.ctx.config.REDIS_PREFIX, attempts: 3 });
+    const outageApp = createApp({ ...t.ctx, queues: deadQueues });
     const unit = await unitByCode('CM04');
     const b = browser(outageApp);
     const csrf = await b.csrf('/complaints/new');
@@ -179,27 +157,25 @@ describe('exactly once, and nothing lost', () => {
     deadRedis.disconnect();
 
     // The scheduled reconciler in the running worker may get there first; either way it is queued once.
-    await reconcile(ctx);
+    await reconcile(t.ctx);
     const routed = await until(() => Case.findOne({ _id: saved!._id, status: 'assigned' }).lean());
     expect(routed.routingQueued).toBe(true);
-    const [mail] = await smtp.waitForMails(1);
+    const [mail] = await t.smtp.waitForMails(1);
     expect(mail!.to).toEqual([unitEmail('CM04')]);
   });
 
   it('when SMTP fails, then the error shows on the notification and a retry sends it', async () => {
-    await workers.close();
-    const brokenMailer = createMailer('smtp://127.0.0.1:1', ctx.config.MAIL_FROM);
-    workers = await startWorkers({ ...ctx, mailer: brokenMailer }, 2);
+    const brokenMailer = createMailer('smtp://127.0.0.1:1', t.ctx.config.MAIL_FROM);
+    await t.restartWorkers(brokenMailer);
     const unit = await unitByCode('LE05');
     await fileOnPage({ categoryCode: 'favours', unitId: String(unit._id), description: '税务专管员暗示企业请客吃饭才办理退税。' });
     const failing = await until(() => Notification.findOne({ lastError: { $ne: null } }).lean());
     expect(failing.status).toBe('pending');
     expect(failing.lastError).toMatch(/ECONNREFUSED|connect/i);
 
-    await workers.close();
-    workers = await startWorkers({ ...ctx, mailer: createMailer(ctx.config.SMTP_URL, ctx.config.MAIL_FROM) }, 2);
+    await t.restartWorkers(); // mailing to the test SMTP server again
     // BullMQ retries the failed attempt with backoff; the good mailer delivers it.
     await until(() => Notification.findOne({ status: 'sent' }).lean(), 20000);
-    expect(smtp.mails).toHaveLength(1);
+    expect(t.smtp.mails).toHaveLength(1);
   });
 });

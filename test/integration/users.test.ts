@@ -1,26 +1,14 @@
-import { createApp } from '../../src/app';
 import { verifyPassword } from '../../src/auth/password';
 import { User } from '../../src/users/user.model';
-import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { useTestApp } from '../helpers/app';
+import { givenUser, unitByCode } from '../helpers/builders';
 import { browser } from '../helpers/http';
 
-let ctx: TestContext;
-let app: ReturnType<typeof createApp>;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  app = createApp(ctx);
-});
-afterAll(() => ctx.close());
-beforeEach(async () => {
-  await resetData(ctx);
-  await givenReferenceData();
-});
+const t = useTestApp();
 
 async function asAdmin() {
   await givenUser('admin', { username: 'root' });
-  const b = browser(app);
+  const b = browser(t.app);
   await b.login('root');
   return { b, csrf: await b.csrf('/admin/users') };
 }
@@ -38,7 +26,7 @@ describe('accounts kept by the administrator', () => {
     expect(zhou!.supervisor!.termStart!.toISOString()).toBe('2025-12-31T16:00:00.000Z');
     expect(await verifyPassword('long-enough-pass', zhou!.passwordHash)).toBe(true);
 
-    const portal = browser(app);
+    const portal = browser(t.app);
     expect((await portal.login('jdy-zhou', 'long-enough-pass')).headers.location).toBe('/supervisor');
     expect((await portal.agent.get('/supervisor').expect(200)).text).toContain('城东片区');
   });
@@ -70,11 +58,11 @@ describe('accounts kept by the administrator', () => {
   it('when an account is switched off, then it can no longer log in and its open session stops working', async () => {
     const { b, csrf } = await asAdmin();
     const li = await givenUser('unit', { username: 'li', unitCode: 'LE01' });
-    const session = browser(app);
+    const session = browser(t.app);
     await session.login('li');
     await session.agent.get('/unit/cases').expect(200);
     await b.agent.post(`/admin/users/${li._id}/active`).type('form').send({ _csrf: csrf, active: 'false' }).expect(303);
     await session.agent.get('/unit/cases').expect(302);
-    expect((await browser(app).login('li')).status).toBe(401);
+    expect((await browser(t.app).login('li')).status).toBe(401);
   });
 });

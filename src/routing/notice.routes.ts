@@ -1,0 +1,22 @@
+import { Router } from 'express';
+import { Types } from 'mongoose';
+import { requireRole } from '../auth/auth.middleware';
+import { Category } from '../cases/category.model';
+import { NotFoundError } from '../http/errors';
+import { Unit } from '../units/unit.model';
+import { Notice, noticeNumber } from './notice.model';
+
+/** The notice as a formal A4 page the unit prints or saves as PDF; a unit sees only its own. */
+export function noticeRoutes(): Router {
+  const r = Router();
+  r.get('/notices/:id', requireRole('commission', 'admin', 'unit'), async (req, res) => {
+    const id = String(req.params.id);
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
+    const scope = req.user!.role === 'unit' ? { unitId: req.user!.unitId } : {};
+    const notice = await Notice.findOne({ _id: id, ...scope }).lean();
+    if (!notice) throw new NotFoundError();
+    const [unit, category] = await Promise.all([Unit.findById(notice.unitId).lean(), Category.findOne({ code: notice.categoryCode }).lean()]);
+    res.render('notices/print', { notice, number: noticeNumber(notice), unit, category, layout: false });
+  });
+  return r;
+}

@@ -1,0 +1,71 @@
+import type { Types } from 'mongoose';
+import type { Context } from '../context';
+import { Case } from '../cases/case.model';
+import { announceStatus } from '../cases/case.events';
+import { countyYear } from '../cases/case.numbers';
+import { requestNotification } from '../notifications/notification.service';
+import { Notice } from './notice.model';
+
+const MAX_TRIES = 50;
+
+function isDuplicate(err: unknown): boolean {
+  return (err as { code?: number })?.code === 11000;
+}
+
+/**
+ * Issues the written notice (整改通知书) for a case's current assignment, once. Safe to run
+ * again and concurrently: the notice for (case, assignment) is unique, and its number is the
+ * year's highest + 1, claimed by the same insert, so numbers never repeat and never skip.
+ */
+export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queues' | 'config'>, caseId: string | Types.ObjectId): Promise<'issued' | 'exists' | 'not_due'> {
+  const c = await Case.findById(caseId).lean();
+  if (!c || c.status !== 'assigned' || !c.assignedUnitId || !c.deadlineDate) return 'not_due';
+
+  let notice = await Notice.findOne({ caseId: c._id, assignmentNo: c.assignmentNo }).lean();
+  let outcome: 'issued' | 'exists' = 'exists';
+  if (!notice) {
+    const now = ctx.clock.now();
+    const year = countyYear(now, ctx.config.TZ_COUNTY);
+    for (let attempt = 0; !notice; attempt++) {
+      if (attempt >= MAX_TRIES) throw new Error(`could not number the notice for case ${String(c._id)}`);
+      const last = await Notice.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean();
+      try {
+        const created = await Notice.create({
+          year,
+          seq: (last?.seq ?? 0) + 1,
+          caseId: c._id,
+          assignmentNo: c.assignmentNo,
+          unitId: c.assignedUnitId,
+          issuedAt: now,
+          caseNumber: c.number,
+          categoryCode: c.categoryCode,
+          issue: c.description,
+          place: c.place ?? null,
+          basis: c.basis ?? null,
+          requirements: c.requirements ?? null,
+          deadline: c.deadlineDate,
+          workingDays: c.deadlineDays ?? 0,
+        });
+        notice = created.toObject();
+        outcome = 'issued';
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        // Either another run issued this very notice, or another notice took the number.
+        notice = await Notice.findOne({ caseId: c._id, assignmentNo: c.assignmentNo }).lean();
+      }
+    }
+    if (outcome === 'issued') ctx.logger.info({ caseId: String(c._id), noticeId: String(notice._id), seq: notice.seq, year }, 'notice.issued');
+  }
+
+  await Case.updateOne(
+    { _id: c._id, assignmentNo: c.assignmentNo },
+    { $set: { noticeId: notice._id, noticePending: false } },
+  );
+  if (outcome === 'issued') {
+    await Case.updateOne({ _id: c._id }, { $push: { timeline: { at: notice.issuedAt, actor: { kind: 'system' }, action: 'notice_issued', unitId: notice.unitId, note: `${notice.year}-${notice.seq}` } } });
+  }
+  // Recorded (and sent) once per notice whatever happens above; a repeat is a no-op.
+  await requestNotification(ctx, { key: `notice:${String(notice._id)}`, kind: 'notice-issued', caseId: c._id, unitId: notice.unitId, data: { noticeId: String(notice._id) } });
+  await announceStatus(ctx, c, 'assigned', c.assignmentNo);
+  return outcome;
+}

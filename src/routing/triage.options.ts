@@ -1,0 +1,15 @@
+import type { CaseFields } from '../cases/case.model';
+import { PRIORITIES, type Priority } from './deadline-policy.model';
+import { ASSIGNABLE_FROM } from './assignment.service';
+import { workingDaysFor } from './deadline.service';
+
+/** What the commission may do with a case now, and the policy's working days per priority. */
+export async function triageOptions(c: Pick<CaseFields, 'status' | 'categoryCode'>) {
+  const days = Object.fromEntries(await Promise.all(PRIORITIES.map(async (p) => [p, await workingDaysFor(c.categoryCode, p)] as const))) as Record<Priority, number>;
+  return {
+    canAssign: ASSIGNABLE_FROM.includes(c.status),
+    canReject: c.status === 'submitted' || c.status === 'triaged',
+    rerouting: c.status === 'assigned' || c.status === 'acknowledged',
+    days,
+  };
+}

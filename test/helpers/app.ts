@@ -1,0 +1,102 @@
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import { createMailer, type Mailer } from '../../src/notifications/mailer';
+import { startWorkers, type RunningWorkers } from '../../workers/workers';
+import { givenReferenceData } from './builders';
+import { createTestContext, resetData, type TestContext } from './context';
+import { startSmtp, type TestSmtp } from './smtp';
+
+export interface TestAppOptions {
+  /** Config overrides for createTestContext (with `smtp: true`, SMTP_URL is the test server's). */
+  config?: Record<string, string>;
+  /**
+   * true (default): empty the data and seed the reference data (units, categories) before each test;
+   * false: only empty the data before each test; 'once': empty and seed once, before all tests.
+   */
+  seed?: boolean | 'once';
+  /** Start an in-process SMTP server before the context (SMTP_URL points at it) and clear its mails before each test. */
+  smtp?: boolean;
+  /** Start the BullMQ workers, mailing to SMTP_URL, before each test and close them after it. */
+  workers?: boolean;
+}
+
+/** What the hooks set up; read it inside hooks and tests, not at the top of the file. */
+export interface TestApp {
+  readonly ctx: TestContext;
+  readonly app: Express;
+  /** The in-process SMTP server (`smtp: true`). */
+  readonly smtp: TestSmtp;
+  /** Closes the running workers and starts new ones that send with `mailer` (default: to SMTP_URL); they are closed after the test. */
+  restartWorkers(mailer?: Mailer): Promise<void>;
+}
+
+const WORKER_CONCURRENCY = 2;
+
+/**
+ * Registers the Jest hooks every integration file needs: a test context (own database and Redis
+ * prefix) and the Express app for the file, fresh data before each test, and optionally an SMTP
+ * server and running workers. Call it at the top of the file, before the file's own hooks, so they
+ * run after it (they can then add users, tokens or sessions to the fresh data).
+ */
+export function useTestApp(options: TestAppOptions = {}): TestApp {
+  const { config = {}, seed = true } = options;
+  let ctx: TestContext | undefined;
+  let app: Express | undefined;
+  let smtp: TestSmtp | undefined;
+  let workers: RunningWorkers | undefined;
+
+  const set = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useTestApp: no ${what} here (read it inside a hook or a test${what === 'smtp' ? ', with { smtp: true }' : ''})`);
+    return value;
+  };
+
+  const freshData = async (c: TestContext) => {
+    await resetData(c);
+    if (seed !== false) await givenReferenceData();
+  };
+
+  const start = (c: TestContext, mailer = createMailer(c.config.SMTP_URL, c.config.MAIL_FROM)) =>
+    startWorkers({ ...c, mailer }, WORKER_CONCURRENCY);
+
+  beforeAll(async () => {
+    if (options.smtp) smtp = await startSmtp();
+    ctx = await createTestContext(smtp ? { ...config, SMTP_URL: smtp.url } : config);
+    app = createApp(ctx);
+    if (seed === 'once') await freshData(ctx);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await smtp?.close();
+  });
+
+  beforeEach(async () => {
+    const c = set(ctx, 'ctx');
+    if (seed !== 'once') await freshData(c);
+    if (smtp) smtp.mails.length = 0;
+    if (options.workers) workers = await start(c);
+  });
+  if (options.workers) {
+    afterEach(async () => {
+      await workers?.close();
+      workers = undefined;
+    });
+  }
+
+  return {
+    get ctx() {
+      return set(ctx, 'ctx');
+    },
+    get app() {
+      return set(app, 'app');
+    },
+    get smtp() {
+      return set(smtp, 'smtp');
+    },
+    async restartWorkers(mailer) {
+      const c = set(ctx, 'ctx');
+      await workers?.close();
+      workers = undefined;
+      workers = await start(c, mailer);
+    },
+  };
+}

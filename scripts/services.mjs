@@ -95,7 +95,8 @@ function startChild(name, cmd, args) {
 
 function ferretSourceHash() {
   const h = createHash('sha256');
-  for (const f of ['main.go', 'go.mod', 'go.sum']) h.update(fs.readFileSync(path.join(FERRET_SRC, f)));
+  const files = fs.readdirSync(FERRET_SRC).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort();
+  for (const f of files) h.update(f).update(fs.readFileSync(path.join(FERRET_SRC, f)));
   return h.digest('hex');
 }
 

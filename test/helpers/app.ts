@@ -45,7 +45,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   let smtp: TestSmtp | undefined;
   let workers: RunningWorkers | undefined;
 
-  const set = <T>(value: T | undefined, what: string): T => {
+  const ready = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`useTestApp: no ${what} here (read it inside a hook or a test${what === 'smtp' ? ', with { smtp: true }' : ''})`);
     return value;
   };
@@ -70,7 +70,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   });
 
   beforeEach(async () => {
-    const c = set(ctx, 'ctx');
+    const c = ready(ctx, 'ctx');
     if (seed !== 'once') await freshData(c);
     if (smtp) smtp.mails.length = 0;
     if (options.workers) workers = await start(c);
@@ -84,16 +84,16 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
 
   return {
     get ctx() {
-      return set(ctx, 'ctx');
+      return ready(ctx, 'ctx');
     },
     get app() {
-      return set(app, 'app');
+      return ready(app, 'app');
     },
     get smtp() {
-      return set(smtp, 'smtp');
+      return ready(smtp, 'smtp');
     },
     async restartWorkers(mailer) {
-      const c = set(ctx, 'ctx');
+      const c = ready(ctx, 'ctx');
       await workers?.close();
       workers = undefined;
       workers = await start(c, mailer);

@@ -1,5 +1,3 @@
-import type { Express } from 'express';
-import { createApp } from '../../src/app';
 import { Case } from '../../src/cases/case.model';
 import { fileComplaint } from '../../src/cases/case.service';
 import { DeadlinePolicy } from '../../src/routing/deadline-policy.model';
@@ -7,42 +5,38 @@ import { workingDaysFor } from '../../src/routing/deadline.service';
 import { RoutingRule } from '../../src/routing/routing-rule.model';
 import { createRule } from '../../src/routing/routing-rule.service';
 import { routeCase } from '../../src/routing/routing.service';
-import { givenReferenceData, givenUser, unitByCode } from '../helpers/builders';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
+import { useTestApp } from '../helpers/app';
+import { givenUser, unitByCode } from '../helpers/builders';
 import { browser } from '../helpers/http';
 
 // Monday 2026-03-02, 10:00 county time: no holiday in the weeks after, so deadlines are plain.
 const NOW = new Date('2026-03-02T02:00:00Z');
 
-let ctx: TestContext;
-let app: Express;
+const t = useTestApp();
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  app = createApp(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
-});
-beforeEach(async () => {
-  await resetData(ctx);
-  await givenReferenceData();
-  ctx.clock.set(NOW);
+beforeEach(() => {
+  t.ctx.clock.set(NOW);
 });
 
 async function asAdmin() {
   await givenUser('admin', { username: 'root' });
-  const b = browser(app);
+  const b = browser(t.app);
   const res = await b.login('root');
   expect(res.status).toBe(302); // logged in: sent on to the home page
   return b;
 }
 
+/** Posts a rule form (new: /admin/rules; edit: /admin/rules/<id>) with that page's CSRF token, as a browser does. */
+async function postRule(b: ReturnType<typeof browser>, fields: Record<string, string | string[]>, path = '/admin/rules') {
+  const csrf = await b.csrf(path);
+  return b.agent.post(path).type('form').send({ _csrf: csrf, ...fields });
+}
+
 /** Files a complaint the way the public form does, then routes it as the worker would. */
 async function fileAndRoute(input: { categoryCode?: string; description: string; unitCode?: string; place?: string }) {
   const unitId = input.unitCode ? String((await unitByCode(input.unitCode))._id) : undefined;
-  const filed = await fileComplaint(ctx, { categoryCode: input.categoryCode ?? 'other', description: input.description, unitId, place: input.place }, { channel: 'web' });
-  const outcome = await routeCase(ctx, filed.id);
+  const filed = await fileComplaint(t.ctx, { categoryCode: input.categoryCode ?? 'other', description: input.description, unitId, place: input.place }, { channel: 'web' });
+  const outcome = await routeCase(t.ctx, filed.id);
   const c = await Case.findById(filed.id).lean();
   return { outcome, c: c! };
 }
@@ -159,8 +153,7 @@ describe('routing rules kept by the administrator', () => {
   it('when a rule has neither a unit nor "the unit the filer named", then the page says so next to the unit and nothing is saved', async () => {
     const b = await asAdmin();
     const before = await snapshot();
-    const csrf = await b.csrf('/admin/rules');
-    const res = await b.agent.post('/admin/rules').type('form').send({ _csrf: csrf, name: '无单位规则', order: '10', keywords: '招商', priority: 'normal' });
+    const res = await postRule(b, { name: '无单位规则', order: '10', keywords: '招商', priority: 'normal' });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/id="unitId-error">必填</);
     expect(res.text).toContain('value="无单位规则"'); // input kept
@@ -171,11 +164,7 @@ describe('routing rules kept by the administrator', () => {
   it('when the order is not a number, then the page says so next to the order, keeps the input and saves nothing', async () => {
     const b = await asAdmin();
     const before = await snapshot();
-    const csrf = await b.csrf('/admin/rules');
-    const res = await b.agent
-      .post('/admin/rules')
-      .type('form')
-      .send({ _csrf: csrf, name: '招商', order: 'abc', keywords: '招商', unitId: String((await unitByCode('CM02'))._id), priority: 'urgent' });
+    const res = await postRule(b, { name: '招商', order: 'abc', keywords: '招商', unitId: String((await unitByCode('CM02'))._id), priority: 'urgent' });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/id="order-error">请填写整数</);
     expect(res.text).toContain('value="abc"');
@@ -185,11 +174,7 @@ describe('routing rules kept by the administrator', () => {
   it('when an unknown category code is posted, then the page says so next to the categories and nothing is saved', async () => {
     const b = await asAdmin();
     const before = await snapshot();
-    const csrf = await b.csrf('/admin/rules');
-    const res = await b.agent
-      .post('/admin/rules')
-      .type('form')
-      .send({ _csrf: csrf, name: '不存在的类别', order: '10', categoryCodes: ['attitude', 'no_such_thing'], unitId: String((await unitByCode('WS01'))._id), priority: 'normal' });
+    const res = await postRule(b, { name: '不存在的类别', order: '10', categoryCodes: ['attitude', 'no_such_thing'], unitId: String((await unitByCode('WS01'))._id), priority: 'normal' });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/id="categoryCodes-error">请选择有效的类别</);
     expect(res.text).toContain('value="不存在的类别"');
@@ -199,8 +184,7 @@ describe('routing rules kept by the administrator', () => {
   it('when a rule has no condition at all, then the page warns it would match every case and nothing is saved', async () => {
     const b = await asAdmin();
     const before = await snapshot();
-    const csrf = await b.csrf('/admin/rules');
-    const res = await b.agent.post('/admin/rules').type('form').send({ _csrf: csrf, name: '全部交公安', order: '10', unitId: String((await unitByCode('LE01'))._id), priority: 'normal' });
+    const res = await postRule(b, { name: '全部交公安', order: '10', unitId: String((await unitByCode('LE01'))._id), priority: 'normal' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('规则没有任何条件，会匹配所有案件');
     expect(await snapshot()).toEqual(before);
@@ -209,12 +193,8 @@ describe('routing rules kept by the administrator', () => {
   it('when every field is wrong at once, then every error is shown next to its field, in English too', async () => {
     const b = await asAdmin();
     await b.agent.get('/admin/rules?lang=en').expect(200);
-    const csrf = await b.csrf('/admin/rules');
     const words = Array.from({ length: 21 }, (_, i) => `词${i}`).join('\n');
-    const res = await b.agent
-      .post('/admin/rules')
-      .type('form')
-      .send({ _csrf: csrf, name: 'x', order: '0', keywords: words, places: '城关镇\n' + '很'.repeat(31), priority: 'soon' });
+    const res = await postRule(b, { name: 'x', order: '0', keywords: words, places: '城关镇\n' + '很'.repeat(31), priority: 'soon' });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/id="name-error">Too short</);
     expect(res.text).toMatch(/id="order-error">Out of range</);
@@ -229,8 +209,7 @@ describe('routing rules kept by the administrator', () => {
     const b = await asAdmin();
     const id = await createRule({ name: '招商', order: 10, categoryCodes: [], keywords: ['招商'], places: [], useNamedUnit: false, unitId: String((await unitByCode('CM02'))._id), priority: 'urgent' });
     const before = await snapshot();
-    const csrf = await b.csrf(`/admin/rules/${id}`);
-    const res = await b.agent.post(`/admin/rules/${id}`).type('form').send({ _csrf: csrf, name: '招商引资', order: '12.5', keywords: '招商', useNamedUnit: 'on', priority: 'urgent' });
+    const res = await postRule(b, { name: '招商引资', order: '12.5', keywords: '招商', useNamedUnit: 'on', priority: 'urgent' }, `/admin/rules/${id}`);
     expect(res.status).toBe(400);
     expect(res.text).toContain(`action="/admin/rules/${id}"`);
     expect(res.text).toMatch(/id="order-error">请填写整数</);
@@ -328,7 +307,7 @@ describe('deadline policies kept by the administrator', () => {
 describe('who may change routing', () => {
   it('when commission staff open the rule or deadline pages, then they get 403 and cannot post either', async () => {
     await givenUser('commission', { username: 'wang' });
-    const b = browser(app);
+    const b = browser(t.app);
     await b.login('wang');
     await b.agent.get('/admin/rules').expect(403);
     await b.agent.get('/admin/deadlines').expect(403);
@@ -339,7 +318,7 @@ describe('who may change routing', () => {
   });
 
   it('when nobody is logged in, then the pages send to the login page', async () => {
-    const b = browser(app);
+    const b = browser(t.app);
     await b.agent.get('/admin/rules').expect(302).expect('location', '/login?next=%2Fadmin%2Frules');
   });
 });

@@ -38,10 +38,11 @@ describe('the thin slice: public complaint → routing worker → email to the u
     const { number } = await readReceipt(res.agent);
     expect(number).toMatch(/^\d{4}-000001$/);
 
-    const assigned = await until(() => Case.findOne({ number, status: 'assigned' }).lean());
+    // Assigned, then the written notice issued for it.
+    const assigned = await until(() => Case.findOne({ number, status: 'assigned', noticeId: { $ne: null } }).lean());
     expect(String(assigned.assignedUnitId)).toBe(String(unit._id));
     expect(assigned.channel).toBe('web');
-    expect(assigned.timeline.map((e) => e.action)).toEqual(['submitted', 'assigned']);
+    expect(assigned.timeline.map((e) => e.action)).toEqual(['submitted', 'assigned', 'notice_issued']);
     expect(JSON.stringify(assigned)).not.toContain('13800000000');
     expect(JSON.stringify(assigned)).not.toContain('张三');
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -44,9 +45,22 @@ func main() {
 	// Every connection is logged at info level; that drowns test output, so warn is the default.
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
 
+	// FerretDB itself listens on a loopback port of its own; clients reach it through the proxy
+	// on -listen, which makes single-document updates atomic (see serialize.go).
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	innerAddr := inner.Addr().String()
+	inner.Close()
+	outer, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
 		Logger:    logger,
-		Listener:  ferretdb.ListenerConfig{TCP: *addr},
+		Listener:  ferretdb.ListenerConfig{TCP: innerAddr},
 		Handler:   "sqlite",
 		SQLiteURL: url,
 	})
@@ -56,6 +70,11 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go serve(outer, innerAddr, logger)
+	go func() {
+		<-ctx.Done()
+		outer.Close()
+	}()
 	fmt.Fprintf(os.Stderr, "ferretdb-lite listening on %s, data in %s\n", *addr, abs)
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		log.Fatal(err)

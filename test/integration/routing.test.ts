@@ -1,0 +1,184 @@
+import request from 'supertest';
+import { Case } from '../../src/cases/case.model';
+import { fileComplaint } from '../../src/cases/case.service';
+import { Notification } from '../../src/notifications/notification.model';
+import { Queues } from '../../src/queues';
+import { reconcile } from '../../src/reconcile/reconcile.service';
+import { createFailFastRedis } from '../../src/redis';
+import { assignCase } from '../../src/routing/assignment.service';
+import { Notice } from '../../src/routing/notice.model';
+import { issueNotice } from '../../src/routing/notice.service';
+import { RoutingRule } from '../../src/routing/routing-rule.model';
+import { routeCase } from '../../src/routing/routing.service';
+import { unitEmail } from '../../src/seed/seed.service';
+import { useTestApp } from '../helpers/app';
+import { givenUser, unitByCode } from '../helpers/builders';
+import { browser } from '../helpers/http';
+import { until } from '../helpers/wait';
+
+const t = useTestApp({ smtp: true, workers: true });
+
+beforeEach(() => t.ctx.clock.set(new Date('2026-02-13T02:00:00Z'))); // Friday 10:00 in the county
+
+async function triageCase(description = '开发区企业反映项目用地手续办理拖延半年。') {
+  // No unit named, no rule matches: it waits for triage.
+  const filed = await fileComplaint(t.ctx, { categoryCode: 'business_env', description }, { channel: 'web' });
+  await until(() => Case.findOne({ _id: filed.id, routedAt: { $ne: null } }).lean());
+  return filed;
+}
+
+async function asCommission() {
+  await givenUser('commission', { username: 'wang' });
+  const b = browser(t.app);
+  await b.login('wang');
+  return b;
+}
+
+describe('triage', () => {
+  it('when the commission accepts a case, then the unit gets it with a deadline in working days and a numbered notice by email', async () => {
+    const filed = await triageCase();
+    const b = await asCommission();
+    const queue = await b.agent.get('/commission/triage').expect(200);
+    expect(queue.text).toContain(filed.number);
+    const unit = await unitByCode('CM03');
+    const csrf = await b.csrf(`/commission/cases/${filed.id}`);
+    const res = await b.agent
+      .post(`/commission/cases/${filed.id}/assign`)
+      .type('form')
+      .send({ _csrf: csrf, unitId: String(unit._id), categoryCode: 'business_env', priority: 'urgent', workingDays: '5', basis: '《优化营商环境条例》第十条', requirements: '查明原因，限期办结并书面答复企业' });
+    expect(res.status).toBe(303);
+
+    // DESIGN section 4: Friday 2026-02-13 + 5 working days = end of Friday 2026-02-27.
+    const c = await until(() => Case.findOne({ _id: filed.id, noticeId: { $ne: null } }).lean());
+    expect(c).toMatchObject({ status: 'assigned', priority: 'urgent', deadlineDays: 5, deadlineDate: '2026-02-27', noticePending: false });
+    expect(c!.deadlineAt!.toISOString()).toBe('2026-02-27T15:59:59.999Z');
+    const notice = await Notice.findById(c!.noticeId).lean();
+    expect(notice).toMatchObject({ year: 2026, seq: 1, deadline: '2026-02-27', basis: '《优化营商环境条例》第十条' });
+
+    const [mail] = await t.smtp.waitForMails(1);
+    expect(mail!.to).toEqual([unitEmail('CM03')]);
+    expect(mail!.subject).toContain('〔2026〕第1号');
+    expect(mail!.text).toContain('2026-02-27');
+    expect(mail!.text).toContain(`/notices/${String(notice!._id)}`);
+
+    // The unit opens its inbox and the print-ready notice; another unit cannot.
+    await givenUser('unit', { username: 'cm03', unitCode: 'CM03' });
+    const staff = browser(t.app);
+    await staff.login('cm03');
+    const page = await staff.agent.get(`/unit/cases/${filed.id}`).expect(200);
+    expect(page.text).toContain('〔2026〕第1号');
+    const print = await staff.agent.get(`/notices/${String(notice!._id)}`).expect(200);
+    expect(print.text).toContain('整改通知书');
+    expect(print.text).toContain('2026-02-27');
+    await givenUser('unit', { username: 'le01', unitCode: 'LE01' });
+    const other = browser(t.app);
+    await other.login('le01');
+    await other.agent.get(`/notices/${String(notice!._id)}`).expect(404);
+  });
+
+  it('when the assign form is wrong, then each field says why and nothing changes', async () => {
+    const filed = await triageCase();
+    const b = await asCommission();
+    const csrf = await b.csrf(`/commission/cases/${filed.id}`);
+    const res = await b.agent.post(`/commission/cases/${filed.id}/assign`).type('form').send({ _csrf: csrf, unitId: 'nope', categoryCode: 'business_env', priority: 'soon', workingDays: '0' });
+    expect(res.status).toBe(400);
+    for (const field of ['unitId', 'priority', 'workingDays']) expect(res.text).toContain(`id="${field}-error"`);
+    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'submitted', assignmentNo: 0 });
+    expect(await Notice.countDocuments()).toBe(0);
+  });
+
+  it('when the commission rejects a duplicate, then the filer sees the reason on the tracking page', async () => {
+    const first = await triageCase('同一个问题：开发区项目用地手续拖延。');
+    const second = await triageCase('同一个问题：开发区项目用地手续拖延（重复反映）。');
+    const b = await asCommission();
+    const csrf = await b.csrf(`/commission/cases/${second.id}`);
+    const bad = await b.agent.post(`/commission/cases/${second.id}/reject`).type('form').send({ _csrf: csrf, reason: 'duplicate', duplicateOf: '2026-999999', note: '与前件重复，合并办理' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('没有这个编号的案件');
+    await b.agent.post(`/commission/cases/${second.id}/reject`).type('form').send({ _csrf: csrf, reason: 'duplicate', duplicateOf: first.number, note: '与前件重复，合并办理' }).expect(303);
+    expect(await Case.findById(second.id).lean()).toMatchObject({ status: 'rejected', rejection: { reason: 'duplicate', duplicateOf: first.number } });
+
+    const citizen = browser(t.app);
+    const tcsrf = await citizen.csrf('/track');
+    const page = await citizen.agent.post('/track').type('form').send({ _csrf: tcsrf, code: second.trackingCode, secret: second.trackingSecret }).expect(200);
+    expect(page.text).toContain('重复投诉');
+    expect(page.text).toContain('与前件重复，合并办理');
+  });
+
+  it('when the commission re-routes an assigned case, then a new notice goes to the new unit and the timeline keeps both', async () => {
+    const le02 = await unitByCode('LE02');
+    const filed = await fileComplaint(t.ctx, { categoryCode: 'inaction', unitId: String(le02._id), description: '占道经营长期无人管理。' }, { channel: 'web' });
+    await until(() => Case.findOne({ _id: filed.id, noticeId: { $ne: null } }).lean());
+    const cm05 = await unitByCode('CM05');
+    await assignCase(t.ctx, filed.id, { unitId: String(cm05._id), priority: 'normal', by: { kind: 'user' } });
+    const c = await until(() => Case.findOne({ _id: filed.id, assignmentNo: 2, noticeId: { $ne: null }, noticePending: false }).lean());
+    expect(String(c.assignedUnitId)).toBe(String(cm05._id));
+    expect(c.timeline.filter((e) => ['assigned', 'rerouted'].includes(e.action)).map((e) => [e.action, String(e.unitId)])).toEqual([
+      ['assigned', String(le02._id)],
+      ['rerouted', String(cm05._id)],
+    ]);
+    const notices = await Notice.find().sort({ seq: 1 }).lean();
+    expect(notices.map((n) => [n.seq, String(n.unitId)])).toEqual([
+      [1, String(le02._id)],
+      [2, String(cm05._id)],
+    ]);
+    const mails = await t.smtp.waitForMails(2);
+    expect(mails.map((m) => m.to[0]).sort()).toEqual([unitEmail('CM05'), unitEmail('LE02')].sort());
+  });
+});
+
+describe('notices: numbering and exactly once', () => {
+  it('when 12 cases are assigned at the same moment, then their notices are numbered 1..12 with no repeat and no gap', async () => {
+    const unit = await unitByCode('WS04');
+    const cases = [];
+    for (let i = 0; i < 12; i++) cases.push(await fileComplaint(t.ctx, { categoryCode: 'other', description: `并发交办测试第${i + 1}件，内容足够长。` }, { channel: 'web' }));
+    await RoutingRule.deleteMany({}); // nothing automatic: the commission assigns all at once
+    await Promise.all(cases.map((c) => assignCase(t.ctx, c.id, { unitId: String(unit._id), priority: 'normal', by: { kind: 'user' } }, ['submitted'])));
+    // The worker's jobs and direct calls race for the same notices.
+    await Promise.all(cases.flatMap((c) => [issueNotice(t.ctx, c.id), issueNotice(t.ctx, c.id)]));
+    const notices = await Notice.find({ year: 2026 }).lean();
+    expect(notices.map((n) => n.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(new Set(notices.map((n) => String(n.caseId))).size).toBe(12);
+  });
+
+  it('when the routing job runs twice for one case, then one notice is issued and one email is sent', async () => {
+    const unit = await unitByCode('LE07');
+    const filed = await fileComplaint(t.ctx, { categoryCode: 'attitude', unitId: String(unit._id), description: '交警窗口人员态度生硬。' }, { channel: 'web' });
+    await until(() => Case.findOne({ _id: filed.id, noticeId: { $ne: null } }).lean());
+    expect(await routeCase(t.ctx, filed.id)).toBe('skipped');
+    await t.ctx.queues.get('routing').add('route-case', { caseId: filed.id });
+    await t.ctx.queues.get('routing').add('issue-notice', { caseId: filed.id, assignmentNo: 1 });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await Notice.countDocuments()).toBe(1);
+    expect(await Notification.countDocuments({ kind: 'notice-issued' })).toBe(1);
+    expect(t.smtp.mails.filter((m) => m.to.includes(unitEmail('LE07')))).toHaveLength(1);
+  });
+
+  it('when Redis is down as the commission assigns, then the case is assigned and the reconciler issues the notice once Redis is back', async () => {
+    const filed = await triageCase();
+    const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
+    deadRedis.on('error', () => undefined);
+    const deadQueues = new Queues(deadRedis, { prefix: t.ctx.config.REDIS_PREFIX, attempts: 1 });
+    const unit = await unitByCode('CM08');
+    await assignCase({ ...t.ctx, queues: deadQueues }, filed.id, { unitId: String(unit._id), priority: 'normal', by: { kind: 'user' } });
+    deadRedis.disconnect();
+    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'assigned', noticePending: true, noticeId: null });
+
+    await reconcile(t.ctx);
+    await until(() => Case.findOne({ _id: filed.id, noticePending: false, noticeId: { $ne: null } }).lean());
+    const [mail] = await t.smtp.waitForMails(1);
+    expect(mail!.to).toEqual([unitEmail('CM08')]);
+  });
+});
+
+describe('due-date preview', () => {
+  it('when staff ask for N working days from a date, then the page API and the JSON API agree with the calendar', async () => {
+    const b = await asCommission();
+    const page = await b.agent.get('/commission/due-date?from=2026-02-13&workingDays=5').expect(200);
+    expect(page.body).toEqual({ due: '2026-02-27' });
+    const { createApiToken } = await import('../../src/auth/auth.service');
+    const token = await createApiToken((await givenUser('commission'))._id, 't');
+    const api = await request(t.app).get('/api/v1/calendar/due-date?from=2026-02-13&workingDays=5').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(api.body).toEqual({ due: '2026-02-27' });
+  });
+});

@@ -26,6 +26,8 @@ beforeAll(async () => {
   await resetData(ctx);
   await givenReferenceData();
   await givenUser('unit', { username: 'ws02', unitCode: 'WS02' });
+  await givenUser('unit', { username: 'le10', unitCode: 'LE10' });
+  await givenUser('commission', { username: 'wang' });
   workers = await startWorkers({ ...ctx, mailer: createMailer(smtp.url, ctx.config.MAIL_FROM) }, 2);
   server = createServer(createApp(ctx)).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -92,6 +94,53 @@ it('when a citizen files a complaint on a phone, then the named unit sees it in 
   }
   await phone.close();
 });
+
+it('when the commission triages a public complaint, then the unit sees it in its inbox with the written notice', async () => {
+  // A citizen files without naming a unit: no rule applies, so it waits for triage.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
+  const citizen = await phone.newPage();
+  await citizen.goto(`${base}/complaints/new`);
+  await citizen.selectOption('#categoryCode', 'business_env');
+  await citizen.fill('#description', '开发区一家企业的厂房验收材料交了三次，每次被要求补不同的材料。');
+  await citizen.getByRole('button', { name: '提交' }).click();
+  const number = (await citizen.locator('#case-number').textContent())!.trim();
+  await until(() => Case.findOne({ number, routedAt: { $ne: null } }).lean());
+  await phone.close();
+
+  const desk = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const staff = await desk.newPage();
+  await login(staff, 'wang');
+  await staff.getByRole('link', { name: '待分办' }).first().click();
+  await staff.locator(`tr[data-case="${number}"] a`).first().click();
+  await staff.selectOption('#assign-unit', { label: '县住房和城乡建设局' });
+  await staff.selectOption('#assign-priority', 'normal');
+  // The preview shows the due date for the policy's 10 working days from Monday 2026-03-02.
+  await expectText(staff.locator('#due-preview'), '2026-03-16');
+  await staff.fill('#assign-requirements', '一次性告知所需材料，限期完成验收。');
+  await staff.getByRole('button', { name: '交办并发出整改通知书' }).click();
+  await until(() => Case.findOne({ number, noticeId: { $ne: null } }).lean());
+  await staff.reload();
+  await expectText(staff.locator('#notice-link'), '〔2026〕第');
+  await desk.close();
+
+  const unitDesk = await browser.newContext({ locale: 'zh-CN' });
+  const unit = await unitDesk.newPage();
+  await login(unit, 'le10');
+  await expectText(unit.locator(`tr[data-case="${number}"]`), '已交办');
+  await unit.locator(`tr[data-case="${number}"] a`).first().click();
+  await unit.locator('#notice-link').click();
+  await expectText(unit.locator('#notice-deadline'), '2026年3月16日');
+  await expectText(unit.locator('body'), '一次性告知所需材料');
+  await unit.screenshot({ path: 'test-results/e2e-notice.png', fullPage: true });
+  await unitDesk.close();
+});
+
+async function login(page: import('playwright-core').Page, username: string) {
+  await page.goto(`${base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+}
 
 async function expectText(locator: import('playwright-core').Locator, text: string) {
   await locator.waitFor({ timeout: 10000 });

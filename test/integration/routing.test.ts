@@ -69,7 +69,7 @@ describe('triage', () => {
     expect(page.text).toContain('〔2026〕第1号');
     const print = await staff.agent.get(`/notices/${String(notice!._id)}`).expect(200);
     expect(print.text).toContain('整改通知书');
-    expect(print.text).toContain('2026-02-27');
+    expect(print.text).toContain('2026年2月27日');
     await givenUser('unit', { username: 'le01', unitCode: 'LE01' });
     const other = browser(t.app);
     await other.login('le01');

@@ -19,8 +19,9 @@ export const UNIT_VISIBLE_STATES: readonly CaseState[] = ['assigned', 'acknowled
 // "returned" is not a state of its own: a returned report goes back to `assigned` with a new
 // deadline, and the timeline records the return.
 const TRANSITIONS: Record<CaseState, readonly CaseState[]> = {
-  submitted: ['triaged', 'assigned', 'rejected'],
-  triaged: ['assigned', 'rejected'],
+  // -> closed: split into several cases, one per unit (the original keeps links to its parts).
+  submitted: ['triaged', 'assigned', 'rejected', 'closed'],
+  triaged: ['assigned', 'rejected', 'closed'],
   assigned: ['acknowledged', 'assigned', 'rejected'],
   acknowledged: ['responded', 'assigned'],
   responded: ['resolved', 'assigned'],

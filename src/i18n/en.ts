@@ -37,6 +37,7 @@ export const en: Messages = {
     event: {
       submitted: 'Complaint received', awaiting_triage: 'Waiting for the commission to route it', assigned: 'Sent in writing to the responsible unit', acknowledged: 'The unit signed for it',
       responded: 'The unit reported its correction', resolved: 'Resolved', closed: 'Closed', rejected: 'Not accepted', supplemented: 'You added information', rated: 'You rated the outcome',
+      split: 'Split into several cases, one per unit', split_from: 'Split from another complaint',
       notice_issued: 'A rectification notice was sent to the unit', rerouted: 'Re-routed to another unit',
       triaged: 'Triaged', returned: 'The correction report was returned for more work',
     },
@@ -73,6 +74,7 @@ export const en: Messages = {
     priority: 'Priority', workingDays: 'Deadline (working days)', workingDaysHint: 'Empty: the deadline policy: ', due: 'Due', basis: 'Basis (law or rule; optional)',
     requirements: 'What the unit must do (optional)', assign: 'Assign and issue the notice', reroute: 'Re-route and issue a new notice', rejectTitle: 'Reject', reason: 'Reason', note: 'Explanation (the filer sees it)',
     duplicateOf: 'Duplicate of case number', reject: 'Reject', deadline: 'Deadline', notice: 'Rectification notice', noticePending: 'Notice being issued', state_changed: 'Someone else changed this case; reload and try again.',
+    splitTitle: 'Split between several units', splitHint: 'A submission about several units becomes one case per unit, each assigned on its own; the original is closed and links to them. Blank parts are ignored.', part: 'Part {{n}}', partText: 'What this part is about', split: 'Split and assign', splitInto: 'Split into',
     reasons: { out_of_scope: 'Out of scope', duplicate: 'Duplicate', no_grounds: 'No grounds' }, rejected: 'Not accepted: ',
   },
   notice: { title: 'Rectification notice', to: '', body1: 'The issue below, raised by the public, is sent to your unit in writing. Correct it by', body2: 'and report the correction in writing to the commission.', issue: 'The issue', place: 'Place', basis: 'Basis', requirements: 'Requirements', caseNumber: 'Case number', category: 'Category', workingDays: 'working days', overdue: 'Overdue corrections are escalated and those responsible held to account.', issuer: 'County Discipline Inspection Commission', print: 'Print / save as PDF' },
@@ -141,6 +143,7 @@ export const en: Messages = {
     invalid_code: 'Lower-case letters, digits and _; starts with a letter', code_taken: 'This code exists already',
     invalid_username: '3-32 lower-case letters, digits, _ . -', username_taken: 'This username exists already', password_short: 'At least 10 characters',
     unknown_case: 'No case with this number', calendar_gap: 'The working calendar lacks that year; ask the administrator to add it', 
+    split_needs_two: 'Fill in at least two parts', 
     not_rateable: 'You can rate once, after the case is resolved', invalid_channel: 'Choose a channel',
     invalid_date: 'is not a valid date (YYYY-MM-DD)', not_in_year: 'is not in this year', not_weekend: 'is not a Saturday or Sunday, so it needs no make-up',
     in_both_lists: 'is listed both as a day off and as a make-up working day',

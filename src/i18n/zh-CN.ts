@@ -36,6 +36,7 @@ export const zhCN = {
     event: {
       submitted: '收到您的投诉', awaiting_triage: '等待纪委监委分办', assigned: '已书面转交责任单位办理', acknowledged: '责任单位已签收',
       responded: '责任单位已报送整改情况', resolved: '已办结', closed: '已归档', rejected: '不予受理', supplemented: '您补充了情况', rated: '您评价了办理结果',
+      split: '因涉及多个单位，已拆分分别办理', split_from: '由其他投诉拆分而来',
       notice_issued: '已向责任单位发出整改通知书', rerouted: '已改派其他单位办理',
       triaged: '已分流', returned: '整改报告被退回重新办理',
     },
@@ -72,6 +73,7 @@ export const zhCN = {
     priority: '紧急程度', workingDays: '整改期限（工作日）', workingDaysHint: '不填按办理时限规定：', due: '截止日期', basis: '依据（法规、制度条款，可不填）',
     requirements: '整改要求（可不填）', assign: '交办并发出整改通知书', reroute: '改派并重新发出通知书', rejectTitle: '不予受理', reason: '理由', note: '说明（投诉人可见）',
     duplicateOf: '重复的案件编号', reject: '不予受理', deadline: '整改截止', notice: '整改通知书', noticePending: '通知书生成中', state_changed: '案件状态已被他人更改，请刷新后再试。',
+    splitTitle: '拆分给多个单位', splitHint: '一件投诉涉及多个单位的，按单位拆分成多件，分别交办；原件归档并链接到拆分出的案件。空白的部分不计。', part: '第 {{n}} 部分', partText: '该部分反映的问题', split: '拆分并分别交办', splitInto: '已拆分为',
     reasons: { out_of_scope: '不属于受理范围', duplicate: '重复投诉', no_grounds: '反映的问题缺乏事实依据' }, rejected: '不予受理：',
   },
   notice: { title: '整改通知书', to: '', body1: '现将群众反映的问题书面转你单位，责成你单位于', body2: '前整改完毕，并将整改情况书面报送县纪委监委。', issue: '反映的问题', place: '地点', basis: '依据', requirements: '整改要求', caseNumber: '受理编号', category: '问题类别', workingDays: '个工作日', overdue: '逾期未整改的，将按规定督办、问责。', issuer: '县纪委监委', print: '打印 / 保存为 PDF' },
@@ -140,6 +142,7 @@ export const zhCN = {
     invalid_code: '代码须为小写字母开头的字母、数字或下划线', code_taken: '代码已存在',
     invalid_username: '3-32 位小写字母、数字或 _ . -', username_taken: '用户名已存在', password_short: '密码至少 10 位',
     unknown_case: '没有这个编号的案件', calendar_gap: '工作日历缺少该年度，请管理员先补充', 
+    split_needs_two: '至少填写两个部分', 
     not_rateable: '办结后才能评价，且只能评价一次', invalid_channel: '请选择来源',
     invalid_date: '不是有效日期（格式 YYYY-MM-DD）', not_in_year: '不在本年度内', not_weekend: '不是周六或周日，无需调休上班',
     in_both_lists: '同时列为放假日和调休上班日',

@@ -32,6 +32,8 @@ export interface TrackingView {
   satisfaction: { rating: string; comment: string | null; at: Date } | null;
   rejection: { reason: string; note: string | null; duplicateOf: string | null } | null;
   deadline: string | null;
+  /** When the commission split the submission: each part's number, status, unit and deadline. */
+  parts: { number: string; status: string; unitName: { zh: string; en: string } | null; deadline: string | null }[];
   canRate: boolean;
   canSupplement: boolean;
 }
@@ -41,6 +43,12 @@ export async function trackingView(caseId: Types.ObjectId): Promise<TrackingView
   const c = await Case.findById(caseId).lean();
   if (!c) throw new NotFoundError('tracking_not_found');
   const unit = c.assignedUnitId ? await Unit.findById(c.assignedUnitId).lean() : null;
+  const children = c.splitInto?.length ? await Case.find({ number: { $in: c.splitInto } }).sort({ number: 1 }).lean() : [];
+  const childUnits = await Unit.find({ _id: { $in: children.map((x) => x.assignedUnitId).filter(Boolean) } }).lean();
+  const parts = children.map((x) => {
+    const u = childUnits.find((cu) => String(cu._id) === String(x.assignedUnitId));
+    return { number: x.number, status: x.status, unitName: u ? { zh: u.nameZh, en: u.nameEn } : null, deadline: x.deadlineDate ?? null };
+  });
   return {
     number: c.number,
     status: c.status,
@@ -51,6 +59,7 @@ export async function trackingView(caseId: Types.ObjectId): Promise<TrackingView
     publicReply: c.publicReply?.text ? { at: c.publicReply.at!, text: c.publicReply.text } : null,
     satisfaction: c.satisfaction?.rating ? { rating: c.satisfaction.rating, comment: c.satisfaction.comment ?? null, at: c.satisfaction.at! } : null,
     rejection: c.rejection?.reason ? { reason: c.rejection.reason, note: c.rejection.note ?? null, duplicateOf: c.rejection.duplicateOf ?? null } : null,
+    parts,
     deadline: c.status === 'assigned' || c.status === 'acknowledged' ? (c.deadlineDate ?? null) : null,
     canRate: RATEABLE_STATES.includes(c.status) && !c.satisfaction?.rating,
     canSupplement: !FINAL_STATES.includes(c.status),

@@ -10,7 +10,8 @@ import { AppError, ValidationError } from '../http/errors';
 import { fieldErrors, parseOrThrow } from '../http/validate';
 import { listActiveUnits } from '../units/unit.service';
 import { assignCase } from './assignment.service';
-import { assignInput, duePreviewInput, rejectInput } from './triage.schemas';
+import { splitCase } from './split.service';
+import { assignInput, duePreviewInput, parseSplitForm, rejectInput } from './triage.schemas';
 import { rejectCase, triageQueue } from './triage.service';
 
 /** The commission's triage: the queue, and accepting (assigning), re-routing or rejecting a case. */
@@ -62,6 +63,18 @@ export function triageRoutes(ctx: Context): Router {
       await rejectCase(ctx, String(req.params.id), parsed.data, req.user!.id);
     } catch (err) {
       if (err instanceof AppError && err.status === 400) return again(req, res, err.fields ?? {});
+      if (err instanceof AppError && err.code === 'state_changed') return again(req, res, { _: 'state_changed' }, 409);
+      throw err;
+    }
+    res.redirect(303, `/commission/cases/${String(req.params.id)}`);
+  });
+  r.post('/commission/cases/:id/split', commission, async (req, res) => {
+    const { parts, errors } = parseSplitForm(req.body ?? {});
+    if (Object.keys(errors).length) return again(req, res, errors);
+    try {
+      await splitCase(ctx, String(req.params.id), parts, req.user!.id);
+    } catch (err) {
+      if (err instanceof ValidationError) return again(req, res, err.fields ?? {});
       if (err instanceof AppError && err.code === 'state_changed') return again(req, res, { _: 'state_changed' }, 409);
       throw err;
     }

@@ -37,3 +37,35 @@ export const duePreviewInput = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'invalid_date' }).optional(),
   workingDays: z.coerce.number({ error: 'invalid' }).int({ error: 'invalid' }).min(1, { error: 'out_of_range' }).max(366, { error: 'out_of_range' }),
 });
+
+export const splitPart = z.object({
+  unitId: z.string({ error: 'required' }).trim().regex(/^[a-f0-9]{24}$/, { error: 'unknown_unit' }),
+  categoryCode: z.string({ error: 'required' }).trim().min(1, { error: 'required' }),
+  priority: z.enum(PRIORITIES, { error: 'required' }),
+  description: z.string({ error: 'required' }).trim().min(10, { error: 'too_short' }).max(4000, { error: 'too_long' }),
+});
+
+/**
+ * The split form's part blocks (`parts[i][field]`, up to 5). Blank blocks are ignored; errors
+ * are keyed by the block the user filled in (`parts.<i>.<field>`).
+ */
+export function parseSplitForm(body: Record<string, unknown>): { parts: (z.infer<typeof splitPart> & { index: number })[]; errors: Record<string, string> } {
+  const blocks = new Map<number, Record<string, unknown>>();
+  for (const [key, value] of Object.entries(body)) {
+    const m = /^parts\[(\d)\]\[(unitId|categoryCode|priority|description)\]$/.exec(key);
+    if (!m) continue;
+    const block = blocks.get(Number(m[1])) ?? {};
+    block[m[2]!] = value;
+    blocks.set(Number(m[1]), block);
+  }
+  const parts: (z.infer<typeof splitPart> & { index: number })[] = [];
+  const errors: Record<string, string> = {};
+  for (const [index, block] of [...blocks.entries()].sort((a, b) => a[0] - b[0])) {
+    if (!String(block.unitId ?? '').trim() && !String(block.description ?? '').trim()) continue;
+    const parsed = splitPart.safeParse(block);
+    if (parsed.success) parts.push({ ...parsed.data, index });
+    else for (const issue of parsed.error.issues) errors[`parts.${index}.${String(issue.path[0])}`] ??= issue.message;
+  }
+  if (!Object.keys(errors).length && parts.length < 2) errors.parts = 'split_needs_two';
+  return { parts, errors };
+}

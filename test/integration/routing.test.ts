@@ -182,3 +182,49 @@ describe('due-date preview', () => {
     expect(api.body).toEqual({ due: '2026-02-27' });
   });
 });
+
+describe('split', () => {
+  it('when one submission concerns two units, then the commission splits it into two assigned cases and the filer sees both', async () => {
+    const filed = await triageCase('城管乱收费，同时市场监管所对投诉不予理睬，两个单位的问题。');
+    const b = await asCommission();
+    const [le02, le03] = [await unitByCode('LE02'), await unitByCode('LE03')];
+    const csrf = await b.csrf(`/commission/cases/${filed.id}`);
+    const bad = await b.agent
+      .post(`/commission/cases/${filed.id}/split`)
+      .type('form')
+      .send({ _csrf: csrf, 'parts[0][unitId]': String(le02._id), 'parts[0][categoryCode]': 'favours', 'parts[0][priority]': 'normal', 'parts[0][description]': '城管乱收费问题，需查明。' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('至少填写两个部分');
+    expect(await Case.countDocuments()).toBe(1);
+
+    await b.agent
+      .post(`/commission/cases/${filed.id}/split`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        'parts[0][unitId]': String(le02._id), 'parts[0][categoryCode]': 'favours', 'parts[0][priority]': 'normal', 'parts[0][description]': '城管乱收费问题，需查明。',
+        'parts[1][unitId]': String(le03._id), 'parts[1][categoryCode]': 'inaction', 'parts[1][priority]': 'urgent', 'parts[1][description]': '市场监管所对投诉不予理睬。',
+        'parts[2][unitId]': '', 'parts[2][categoryCode]': 'other', 'parts[2][priority]': 'normal', 'parts[2][description]': '',
+      })
+      .expect(303);
+    const parent = await Case.findById(filed.id).lean();
+    expect(parent).toMatchObject({ status: 'closed' });
+    expect(parent!.splitInto).toHaveLength(2);
+    const parts = await until(async () => {
+      const found = await Case.find({ splitFrom: parent!._id, noticeId: { $ne: null } }).sort({ number: 1 }).lean();
+      return found.length === 2 ? found : null;
+    });
+    expect(parts.map((p) => [String(p.assignedUnitId), p.priority, p.status])).toEqual([
+      [String(le02._id), 'normal', 'assigned'],
+      [String(le03._id), 'urgent', 'assigned'],
+    ]);
+    await t.smtp.waitForMails(2);
+    expect(t.smtp.mails.map((m) => m.to[0]).sort()).toEqual([unitEmail('LE02'), unitEmail('LE03')].sort());
+
+    const citizen = browser(t.app);
+    const tcsrf = await citizen.csrf('/track');
+    const page = await citizen.agent.post('/track').type('form').send({ _csrf: tcsrf, code: filed.trackingCode, secret: filed.trackingSecret }).expect(200);
+    for (const p of parts) expect(page.text).toContain(p.number);
+    expect(page.text).toContain('县城市管理行政执法局');
+  });
+});

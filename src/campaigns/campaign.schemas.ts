@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/working-days';
+import { optionalText } from '../http/validate';
 
 // Reasons are message keys, shown in the user's language next to the field (i18n `field.*`).
 // Forms send '' for empty fields: blank optional fields are left out.
@@ -9,13 +10,6 @@ export const MAX_OPINIONS = 20;
 export const OPINION_BLOCKS = 5;
 export const MAX_LETTERS = 100000;
 
-const optionalText = (max: number) =>
-  z
-    .string({ error: 'invalid' })
-    .trim()
-    .max(max, { error: 'too_long' })
-    .optional()
-    .transform((v) => (v ? v : undefined));
 
 const objectId = (reason: string) => z.string({ error: 'required' }).trim().min(1, { error: 'required' }).regex(/^[a-f0-9]{24}$/, { error: reason });
 

@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/working-days';
+import { optionalText } from '../http/validate';
 
 // Reasons are message keys, shown in the user's language next to the field (see i18n `field.*`).
 // Forms send '' for empty fields: blank optional fields are left out.
-const optionalText = (max: number) =>
-  z
-    .string({ error: 'invalid' })
-    .trim()
-    .max(max, { error: 'too_long' })
-    .optional()
-    .transform((v) => (v ? v : undefined));
 
 const checkbox = z
   .union([z.literal('on'), z.literal('true'), z.literal('1'), z.literal('false'), z.literal('0'), z.literal(''), z.boolean()], { error: 'invalid' })

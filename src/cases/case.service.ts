@@ -184,6 +184,7 @@ export type CaseListItem = Pick<CaseFields, 'number' | 'status' | 'categoryCode'
   id: string;
   assignedUnitId: string | null;
   targetUnitId: string | null;
+  deadlineDate: string | null;
   description: string;
 };
 
@@ -199,6 +200,7 @@ export async function listCases(viewer: Viewer, limit = 50): Promise<CaseListIte
     assignedUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null,
     // Units see only cases assigned to them; which unit the filer named is the commission's business.
     targetUnitId: viewer.role === 'unit' ? null : c.targetUnitId ? String(c.targetUnitId) : null,
+    deadlineDate: c.deadlineDate ?? null,
     description: c.description,
   }));
 }

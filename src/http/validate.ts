@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from './errors';
 
 /** Zod issues as {field: reason}, first reason per field. Reasons are message keys ("too_short"). */
@@ -20,3 +20,12 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   if (result.success) return result.data;
   throw new ValidationError(fieldErrors(result.error.issues));
 }
+
+/** An optional text field: trimmed, at most `max` characters; blank (as forms send it) is left out. */
+export const optionalText = (max: number) =>
+  z
+    .string({ error: 'invalid' })
+    .trim()
+    .max(max, { error: 'too_long' })
+    .optional()
+    .transform((v) => (v ? v : undefined));

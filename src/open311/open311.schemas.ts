@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { complaintInput } from '../cases/case.schemas';
 import { parseW3cDateTime } from './open311.dates';
+import { optionalText } from '../http/validate';
 
 // Field names are the spec's (GeoReport v2), so error descriptions name what the client sent.
 // Reasons are the project's message keys ("too_short"); open311.errors.ts words them.
@@ -8,13 +9,6 @@ import { parseW3cDateTime } from './open311.dates';
 /** Spec clients send numbers unquoted in JSON bodies (`"service_code": 1`, `"lat": 37.7`). */
 const numberAsText = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v);
 
-const optionalText = (max: number) =>
-  z
-    .string({ error: 'invalid' })
-    .trim()
-    .max(max, { error: 'too_long' })
-    .optional()
-    .transform((v) => (v ? v : undefined));
 
 const coordinate = (limit: number) =>
   z.preprocess(

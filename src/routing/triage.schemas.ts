@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { PRIORITIES } from './deadline-policy.model';
 import { REJECT_REASONS } from './triage.service';
+import { optionalText } from '../http/validate';
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: 'too_long' })
-    .optional()
-    .transform((v) => (v ? v : undefined));
 
 export const assignInput = z.object({
   _csrf: z.string(),

@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/working-days';
 import { ROLES } from './user.model';
+import { optionalText } from '../http/validate';
 
-const optional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: 'too_long' })
-    .optional()
-    .transform((v) => (v ? v : undefined));
-const date = optional(10).refine((v) => v === undefined || isIsoDate(v), { error: 'invalid_date' });
+const date = optionalText(10).refine((v) => v === undefined || isIsoDate(v), { error: 'invalid_date' });
 
 export const newUserInput = z
   .object({
@@ -17,12 +11,12 @@ export const newUserInput = z
     username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_.-]{2,31}$/, { error: 'invalid_username' }),
     displayName: z.string().trim().min(2, { error: 'too_short' }).max(50, { error: 'too_long' }),
     role: z.enum(ROLES, { error: 'required' }),
-    unitId: optional(24),
-    email: optional(200).refine((v) => v === undefined || z.email().safeParse(v).success, { error: 'invalid_email' }),
+    unitId: optionalText(24),
+    email: optionalText(200).refine((v) => v === undefined || z.email().safeParse(v).success, { error: 'invalid_email' }),
     password: z.string().min(10, { error: 'password_short' }).max(200, { error: 'too_long' }),
     termStart: date,
     termEnd: date,
-    area: optional(100),
+    area: optionalText(100),
   })
   .superRefine((v, ctx) => {
     if (v.role === 'unit' && !v.unitId) ctx.addIssue({ code: 'custom', path: ['unitId'], message: 'required' });

@@ -13,6 +13,7 @@ import { categoryAdminRoutes } from './category.routes';
 import { duplicateCounts, possibleDuplicates } from './duplicates';
 import { identityReads, revealIdentity, type Identity } from './identity.service';
 import { Notice, noticeNumber } from '../routing/notice.model';
+import { Notification } from '../notifications/notification.model';
 import { triageOptions } from '../routing/triage.options';
 
 function viewerOf(req: Request): Viewer {
@@ -48,6 +49,8 @@ export async function casePageModel(req: Request, extras: CasePageExtras = {}) {
     duplicates: commission ? await possibleDuplicates(c) : [],
     identityInfo: commission ? await identityReads(c._id) : null,
     triage: commission ? await triageOptions(c) : null,
+    // The mails owed for this case and how delivery went (failures are retried with backoff).
+    mails: commission ? await Notification.find({ caseId: c._id }, { kind: 1, status: 1, attempts: 1, lastError: 1, sentAt: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean() : [],
     identity: extras.identity ?? null,
     errors: extras.errors ?? {},
     values: extras.values ?? {},

@@ -78,6 +78,7 @@ export const en: Messages = {
     reasons: { out_of_scope: 'Out of scope', duplicate: 'Duplicate', no_grounds: 'No grounds' }, rejected: 'Not accepted: ',
   },
   notice: { title: 'Rectification notice', to: '', body1: 'The issue below, raised by the public, is sent to your unit in writing. Correct it by', body2: 'and report the correction in writing to the commission.', issue: 'The issue', place: 'Place', basis: 'Basis', requirements: 'Requirements', caseNumber: 'Case number', category: 'Category', workingDays: 'working days', overdue: 'Overdue corrections are escalated and those responsible held to account.', issuer: 'County Discipline Inspection Commission', print: 'Print / save as PDF' },
+  mail: { 'notice-issued': 'Rectification notice (to the unit)', 'complaint-receipt': 'Receipt (to the filer)', 'status-changed': 'Progress (to the supervisor)', status: { pending: 'Pending', sent: 'Sent', failed: 'Failed' }, attempts: '{{count}} attempt(s)' },
   satisfaction: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied' },
   auth: {
     title: 'Staff log in', username: 'Username', password: 'Password', submit: 'Log in',
@@ -85,7 +86,7 @@ export const en: Messages = {
   },
   cases: {
     title: 'All cases', inboxTitle: 'Cases for my unit', mineTitle: 'My feedback', none: 'No cases yet',
-    back: 'Back to the list', case: 'Case', namedUnit: 'Unit named by the filer', attachments: 'Attachments', supplements: 'Added by the filer', duplicates: 'Possible duplicates', noDuplicates: 'No other open case about the same unit and category.',
+    mails: 'Emails', back: 'Back to the list', case: 'Case', namedUnit: 'Unit named by the filer', attachments: 'Attachments', supplements: 'Added by the filer', duplicates: 'Possible duplicates', noDuplicates: 'No other open case about the same unit and category.',
     dupFlag: '{{count}} possible duplicate(s)', identity: 'Complainant identity', anonymous: 'Anonymous', revealReason: 'Reason for viewing (recorded)', reveal: 'Show the identity', identityReads: 'The identity has been viewed {{count}} time(s), each recorded',
     number: 'Number', status: 'Status', category: 'Category', unit: 'Unit', submittedAt: 'Submitted', description: 'Description', channel: 'Channel',
   },

@@ -77,6 +77,7 @@ export const zhCN = {
     reasons: { out_of_scope: '不属于受理范围', duplicate: '重复投诉', no_grounds: '反映的问题缺乏事实依据' }, rejected: '不予受理：',
   },
   notice: { title: '整改通知书', to: '', body1: '现将群众反映的问题书面转你单位，责成你单位于', body2: '前整改完毕，并将整改情况书面报送县纪委监委。', issue: '反映的问题', place: '地点', basis: '依据', requirements: '整改要求', caseNumber: '受理编号', category: '问题类别', workingDays: '个工作日', overdue: '逾期未整改的，将按规定督办、问责。', issuer: '县纪委监委', print: '打印 / 保存为 PDF' },
+  mail: { 'notice-issued': '整改通知书（致责任单位）', 'complaint-receipt': '受理回执（致投诉人）', 'status-changed': '进度通知（致监督员）', status: { pending: '待发送', sent: '已发送', failed: '发送失败' }, attempts: '已尝试 {{count}} 次' },
   satisfaction: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
   auth: {
     title: '工作人员登录', username: '用户名', password: '密码', submit: '登录',
@@ -84,7 +85,7 @@ export const zhCN = {
   },
   cases: {
     title: '全部案件', inboxTitle: '本单位案件', mineTitle: '我反映的问题', none: '暂无案件',
-    back: '返回列表', case: '案件', namedUnit: '投诉人所指单位', attachments: '附件', supplements: '投诉人补充', duplicates: '可能重复的案件', noDuplicates: '未发现同一单位、同一类别的其他在办案件。',
+    mails: '邮件通知', back: '返回列表', case: '案件', namedUnit: '投诉人所指单位', attachments: '附件', supplements: '投诉人补充', duplicates: '可能重复的案件', noDuplicates: '未发现同一单位、同一类别的其他在办案件。',
     dupFlag: '疑似重复 {{count}}', identity: '投诉人身份', anonymous: '匿名投诉', revealReason: '查看理由（将被记录）', reveal: '查看投诉人身份', identityReads: '身份信息已被查看 {{count}} 次（均有记录）',
     number: '编号', status: '状态', category: '类别', unit: '承办单位', submittedAt: '提交时间', description: '内容', channel: '来源',
   },

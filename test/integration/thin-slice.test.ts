@@ -173,10 +173,17 @@ describe('exactly once, and nothing lost', () => {
     const failing = await until(() => Notification.findOne({ lastError: { $ne: null } }).lean());
     expect(failing.status).toBe('pending');
     expect(failing.lastError).toMatch(/ECONNREFUSED|connect/i);
+    // The commission sees the failed delivery on the case.
+    await givenUser('commission', { username: 'wang' });
+    const staff = browser(t.app);
+    await staff.login('wang');
+    const page = await staff.agent.get(`/commission/cases/${String(failing.caseId)}`).expect(200);
+    expect(page.text).toMatch(/data-mail="notice-issued">[\s\S]*待发送[\s\S]*ECONNREFUSED/);
 
     await t.restartWorkers(); // mailing to the test SMTP server again
     // BullMQ retries the failed attempt with backoff; the good mailer delivers it.
     await until(() => Notification.findOne({ status: 'sent' }).lean(), 20000);
     expect(t.smtp.mails).toHaveLength(1);
+    expect((await staff.agent.get(`/commission/cases/${String(failing.caseId)}`).expect(200)).text).toMatch(/data-mail="notice-issued">[\s\S]*已发送/);
   });
 });

@@ -3,6 +3,7 @@ import mongoose, { Types } from 'mongoose';
 import multer from 'multer';
 import type { RequestHandler } from 'express';
 import { ValidationError } from '../http/errors';
+import { stripMetadata } from './strip-metadata';
 
 export const MAX_FILES = 5;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -82,13 +83,14 @@ export async function storeAttachments(files: { file: UploadedFile; contentType:
     // The stored name is ours: the uploaded name may carry personal data or path tricks.
     const filename = `${String(caseId)}-${i + 1}.${EXT[contentType]}`;
     const fileId = new Types.ObjectId();
+    const data = stripMetadata(file.buffer, contentType);
     await new Promise<void>((resolve, reject) => {
-      Readable.from(file.buffer)
+      Readable.from(data)
         .pipe(bucket().openUploadStreamWithId(fileId, filename, { metadata: { caseId, contentType } }))
         .on('finish', () => resolve())
         .on('error', reject);
     });
-    stored.push({ fileId, filename, contentType, size: file.size });
+    stored.push({ fileId, filename, contentType, size: data.length });
   }
   return stored;
 }

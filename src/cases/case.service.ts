@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { tryEnqueue, type Context } from '../context';
-import { NotFoundError, ServiceUnavailableError, ValidationError } from '../http/errors';
+import { createHash } from 'node:crypto';
+import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../http/errors';
 import { checkAttachments, storeAttachments, type UploadedFile } from '../intake/attachments';
 import { requestNotification } from '../notifications/notification.service';
 import { IntakeKey } from './intake-key.model';
@@ -59,10 +60,13 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
   const files = checkAttachments(opts.attachments ?? []);
 
   const caseId = new Types.ObjectId();
-  const trackingSecret = newTrackingSecret(ctx.config.SESSION_SECRET, opts.idempotencyKey);
-  if (opts.idempotencyKey) {
-    const earlier = await claimIntakeKey(opts.idempotencyKey, caseId);
-    if (earlier) return { ...(await filedCase(earlier)), trackingSecret, repeated: true };
+  // A key belongs to whoever files with it: another filer sending the same key files their own
+  // complaint and never sees this one (nor its secret, which is derived from the scoped key).
+  const scopedKey = opts.idempotencyKey ? `${filer.channel}:${filer.userId ? String(filer.userId) : 'public'}:${opts.idempotencyKey}` : undefined;
+  const trackingSecret = newTrackingSecret(ctx.config.SESSION_SECRET, scopedKey);
+  if (scopedKey) {
+    const earlier = await claimIntakeKey(scopedKey, caseId, inputHash(input, files));
+    if (earlier) return { ...(await filedCase(scopedKey, earlier)), trackingSecret, repeated: true };
   }
 
   let trackingCode: string;
@@ -98,8 +102,10 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
     });
     trackingCode = await saveIdentity(caseId, input, trackingSecret);
   } catch (err) {
-    // Free the key so the citizen's retry can succeed instead of waiting for a case that never came.
-    if (opts.idempotencyKey) await IntakeKey.deleteOne({ _id: opts.idempotencyKey, caseId });
+    // Undo the half-saved submission (no case without its identity and tracking code), and
+    // free the key so the citizen's retry files it afresh.
+    await Case.deleteOne({ _id: caseId });
+    if (scopedKey) await IntakeKey.deleteOne({ _id: scopedKey, caseId });
     throw err;
   }
   ctx.logger.info({ caseId: String(caseId), number, channel: filer.channel, attachments: files.length }, 'case.submitted');
@@ -135,24 +141,36 @@ async function saveIdentity(caseId: Types.ObjectId, input: ComplaintInput, secre
 }
 
 /** Returns the case id of an earlier submission with this key, or null if this one is first. */
-async function claimIntakeKey(key: string, caseId: Types.ObjectId): Promise<Types.ObjectId | null> {
+/** What was submitted, so a repeat of a key with different content is refused, not mistaken for a retry. */
+function inputHash(input: ComplaintInput, files: { file: UploadedFile }[]): string {
+  const h = createHash('sha256').update(JSON.stringify(Object.entries(input).sort()));
+  for (const { file } of files) h.update(createHash('sha256').update(file.buffer).digest());
+  return h.digest('hex');
+}
+
+/** Returns the case id of an earlier submission with this key, or null if this one is first. */
+async function claimIntakeKey(key: string, caseId: Types.ObjectId, hash: string): Promise<Types.ObjectId | null> {
   try {
-    await IntakeKey.create({ _id: key, caseId });
+    await IntakeKey.create({ _id: key, caseId, inputHash: hash });
     return null;
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }
   const earlier = await IntakeKey.findById(key).lean();
-  return earlier!.caseId;
+  if (!earlier) throw new ServiceUnavailableError('intake'); // freed meanwhile: the client retries
+  if (earlier.inputHash && earlier.inputHash !== hash) throw new AppError(409, 'idempotency_conflict', 'idempotency_conflict');
+  return earlier.caseId;
 }
 
-async function filedCase(caseId: Types.ObjectId): Promise<Omit<Filed, 'trackingSecret' | 'repeated'>> {
+async function filedCase(key: string, caseId: Types.ObjectId): Promise<Omit<Filed, 'trackingSecret' | 'repeated'>> {
   // The first request may still be saving; wait for it briefly rather than answer twice.
   for (let i = 0; i < 50; i++) {
     const [c, who] = await Promise.all([Case.findById(caseId, { number: 1 }).lean(), Complainant.findOne({ caseId }, { trackingCode: 1 }).lean()]);
     if (c && who) return { id: String(caseId), number: c.number, trackingCode: who.trackingCode };
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The first request died between claiming the key and saving: free the key for the next retry.
+  await IntakeKey.deleteOne({ _id: key, caseId });
   throw new ServiceUnavailableError('intake');
 }
 

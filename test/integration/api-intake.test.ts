@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service';
 import { Case } from '../../src/cases/case.model';
+import { browser, readReceipt } from '../helpers/http';
 import { useTestApp } from '../helpers/app';
 import { givenUser } from '../helpers/builders';
 
@@ -23,6 +24,28 @@ describe('filing through the JSON API', () => {
     expect(second.body).toMatchObject({ number: first.body.number, trackingCode: first.body.trackingCode, trackingSecret: first.body.trackingSecret, repeated: true });
     expect(await Case.countDocuments()).toBe(1);
     expect((await Case.findOne().lean())!.channel).toBe('phone');
+  });
+
+  it('when another filer or the public form reuses someone\'s Idempotency-Key, then each gets their own case and nobody sees another\'s receipt', async () => {
+    const key = 'hotline-call-000000123';
+    const first = await request(t.app).post('/api/v1/complaints').set('Authorization', `Bearer ${supervisor}`).set('Idempotency-Key', key).send(complaint).expect(201);
+    const other = await createApiToken((await givenUser('supervisor'))._id, 'other');
+    const second = await request(t.app).post('/api/v1/complaints').set('Authorization', `Bearer ${other}`).set('Idempotency-Key', key).send({ ...complaint, description: '另一位监督员反映的另一个问题，内容足够长。' }).expect(201);
+    expect(second.body.number).not.toBe(first.body.number);
+    expect(second.body.trackingSecret).not.toBe(first.body.trackingSecret);
+    const citizen = browser(t.app);
+    const csrf = await citizen.csrf('/complaints/new');
+    await citizen.agent.post('/complaints').type('form').send({ _csrf: csrf, idempotencyKey: key, ...complaint }).expect(303);
+    expect((await readReceipt(citizen.agent)).secret).not.toBe(first.body.trackingSecret);
+    expect(await Case.countDocuments()).toBe(3);
+  });
+
+  it('when the same filer repeats a key with different content, then 409 and nothing more is saved', async () => {
+    const send = (description: string) => request(t.app).post('/api/v1/complaints').set('Authorization', `Bearer ${commission}`).set('Idempotency-Key', 'hotline-call-000000777').send({ ...complaint, description });
+    await send('第一次来电反映的问题，内容足够长。').expect(201);
+    const conflict = await send('换了内容但用了同一个键的请求。').expect(409);
+    expect(conflict.body.error).toBe('idempotency_conflict');
+    expect(await Case.countDocuments()).toBe(1);
   });
 
   it('when a supervisor files with the official concerned, then the case says so', async () => {

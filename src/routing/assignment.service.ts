@@ -18,6 +18,8 @@ export interface AssignmentOrder {
   categoryCode?: string;
   basis?: string;
   requirements?: string;
+  /** The assignment the user saw when deciding; a newer one means someone else acted first (409). */
+  expectedAssignmentNo?: number;
   /** Who decided: a commission user, or the routing rules (system). */
   by: { kind: 'user' | 'system'; userId?: Types.ObjectId | null; rule?: string };
 }
@@ -51,6 +53,7 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
     throw err;
   }
 
+  if (order.expectedAssignmentNo !== undefined && order.expectedAssignmentNo !== c.assignmentNo) throw new AppError(409, 'state_changed', 'state_changed');
   const rerouted = c.status !== 'submitted' && c.status !== 'triaged';
   const claimed = await Case.findOneAndUpdate(
     { _id: c._id, status: { $in: expected }, assignmentNo: c.assignmentNo },

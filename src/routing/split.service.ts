@@ -9,6 +9,8 @@ import { newTrackingCode } from '../cases/tracking';
 import { findActiveUnit } from '../units/unit.service';
 import { assignCase } from './assignment.service';
 import type { Priority } from './deadline-policy.model';
+import { deadlineFrom, workingDaysFor } from './deadline.service';
+import { CalendarGapError } from '../calendar/working-days';
 
 export interface SplitPart {
   /** The form block it came from, for error keys. */
@@ -33,9 +35,19 @@ export async function splitCase(ctx: Context, caseId: string, parts: SplitPart[]
     if (!(await Category.exists({ code: p.categoryCode, active: true }))) fields[`parts.${at}.categoryCode`] = 'unknown_category';
   }
   if (parts.length < 2) fields.parts = 'split_needs_two';
+  // Every part's deadline must be computable before anything changes: a split that fails half
+  // way would leave the original closed with parts missing.
+  const now = ctx.clock.now();
+  for (const [i, p] of parts.entries()) {
+    try {
+      await deadlineFrom(now, await workingDaysFor(p.categoryCode, p.priority), ctx.config.TZ_COUNTY);
+    } catch (err) {
+      if (!(err instanceof CalendarGapError)) throw err;
+      fields[`parts.${p.index ?? i}.priority`] = 'calendar_gap';
+    }
+  }
   if (Object.keys(fields).length) throw new ValidationError(fields);
 
-  const now = ctx.clock.now();
   const parent = await Case.findOneAndUpdate(
     { _id: caseId, status: { $in: ['submitted', 'triaged'] } },
     {

@@ -45,9 +45,9 @@ export function triageRoutes(ctx: Context): Router {
   r.post('/commission/cases/:id/assign', commission, async (req, res) => {
     const parsed = assignInput.safeParse(req.body);
     if (!parsed.success) return again(req, res, fieldErrors(parsed.error.issues));
-    const { unitId, categoryCode, priority, workingDays, basis, requirements } = parsed.data;
+    const { unitId, categoryCode, priority, workingDays, basis, requirements, assignmentNo } = parsed.data;
     try {
-      await assignCase(ctx, String(req.params.id), { unitId, categoryCode, priority, workingDays, basis, requirements, by: { kind: 'user', userId: req.user!.id } });
+      await assignCase(ctx, String(req.params.id), { unitId, categoryCode, priority, workingDays, basis, requirements, expectedAssignmentNo: assignmentNo, by: { kind: 'user', userId: req.user!.id } });
     } catch (err) {
       if (err instanceof ValidationError) return again(req, res, err.fields ?? {});
       if (err instanceof AppError && err.code === 'state_changed') return again(req, res, { _: 'state_changed' }, 409);

@@ -18,6 +18,8 @@ export const assignInput = z.object({
     .refine((v) => v === undefined || (Number.isInteger(v) && v >= 1 && v <= 366), { error: 'out_of_range' }),
   basis: optionalText(500),
   requirements: optionalText(1000),
+  // What the user saw: a form left open while someone else assigned the case is refused (409).
+  assignmentNo: z.coerce.number({ error: 'invalid' }).int().min(0),
 });
 
 export const rejectInput = z.object({

@@ -45,7 +45,7 @@ describe('triage', () => {
     const res = await b.agent
       .post(`/commission/cases/${filed.id}/assign`)
       .type('form')
-      .send({ _csrf: csrf, unitId: String(unit._id), categoryCode: 'business_env', priority: 'urgent', workingDays: '5', basis: '《优化营商环境条例》第十条', requirements: '查明原因，限期办结并书面答复企业' });
+      .send({ _csrf: csrf, assignmentNo: '0', unitId: String(unit._id), categoryCode: 'business_env', priority: 'urgent', workingDays: '5', basis: '《优化营商环境条例》第十条', requirements: '查明原因，限期办结并书面答复企业' });
     expect(res.status).toBe(303);
 
     // DESIGN section 4: Friday 2026-02-13 + 5 working days = end of Friday 2026-02-27.
@@ -80,11 +80,26 @@ describe('triage', () => {
     const filed = await triageCase();
     const b = await asCommission();
     const csrf = await b.csrf(`/commission/cases/${filed.id}`);
-    const res = await b.agent.post(`/commission/cases/${filed.id}/assign`).type('form').send({ _csrf: csrf, unitId: 'nope', categoryCode: 'business_env', priority: 'soon', workingDays: '0' });
+    const res = await b.agent.post(`/commission/cases/${filed.id}/assign`).type('form').send({ _csrf: csrf, assignmentNo: '0', unitId: 'nope', categoryCode: 'business_env', priority: 'soon', workingDays: '0' });
     expect(res.status).toBe(400);
     for (const field of ['unitId', 'priority', 'workingDays']) expect(res.text).toContain(`id="${field}-error"`);
     expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'submitted', assignmentNo: 0 });
     expect(await Notice.countDocuments()).toBe(0);
+  });
+
+  it('when two staff assign the same case from forms opened at the same time, then the second is told and nothing is re-routed', async () => {
+    const filed = await triageCase();
+    const b = await asCommission();
+    const csrf = await b.csrf(`/commission/cases/${filed.id}`);
+    const [cm03, le01] = [await unitByCode('CM03'), await unitByCode('LE01')];
+    const form = (unitId: string) => ({ _csrf: csrf, assignmentNo: '0', unitId, categoryCode: 'business_env', priority: 'normal' });
+    await b.agent.post(`/commission/cases/${filed.id}/assign`).type('form').send(form(String(cm03._id))).expect(303);
+    const stale = await b.agent.post(`/commission/cases/${filed.id}/assign`).type('form').send(form(String(le01._id)));
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('案件状态已被他人更改');
+    const c = await Case.findById(filed.id).lean();
+    expect(String(c!.assignedUnitId)).toBe(String(cm03._id));
+    expect(c!.assignmentNo).toBe(1);
   });
 
   it('when the commission rejects a duplicate, then the filer sees the reason on the tracking page', async () => {
@@ -184,6 +199,20 @@ describe('due-date preview', () => {
 });
 
 describe('split', () => {
+  it('when a part\'s deadline would run past the published calendar, then the split is refused and the original stays open', async () => {
+    t.ctx.clock.set(new Date('2026-12-20T02:00:00Z')); // 10 working days reach into 2027, not yet published
+    const filed = await triageCase('年底反映的两个单位的问题，需要拆分办理。');
+    const b = await asCommission();
+    const [le02, le03] = [await unitByCode('LE02'), await unitByCode('LE03')];
+    const csrf = await b.csrf(`/commission/cases/${filed.id}`);
+    const part = (i: number, unitId: string) => ({ [`parts[${i}][unitId]`]: unitId, [`parts[${i}][categoryCode]`]: 'inaction', [`parts[${i}][priority]`]: 'normal', [`parts[${i}][description]`]: '这一部分的问题描述足够长。' });
+    const res = await b.agent.post(`/commission/cases/${filed.id}/split`).type('form').send({ _csrf: csrf, ...part(0, String(le02._id)), ...part(1, String(le03._id)) });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('工作日历缺少该年度');
+    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'submitted', splitInto: [] });
+    expect(await Case.countDocuments()).toBe(1);
+  });
+
   it('when one submission concerns two units, then the commission splits it into two assigned cases and the filer sees both', async () => {
     const filed = await triageCase('城管乱收费，同时市场监管所对投诉不予理睬，两个单位的问题。');
     const b = await asCommission();

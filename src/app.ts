@@ -86,6 +86,8 @@ export function createApp(ctx: Context): express.Express {
     }),
   );
   app.use(loadUser);
+  // The queue dashboard's own scripts send no CSRF token; it checks the role and the Origin itself.
+  app.use('/admin/queues', queueBoard(ctx));
   app.use(csrfProtection(ctx.config.SESSION_SECRET, production));
   app.use((req, res, next) => {
     res.locals.path = req.path;
@@ -104,7 +106,6 @@ export function createApp(ctx: Context): express.Express {
   app.use(userAdminRoutes(ctx));
   app.use(routingAdminRoutes());
   app.use(calendarAdminRoutes());
-  app.use('/admin/queues', queueBoard(ctx));
 
   app.use(notFound);
   app.use(errorHandler(production));

@@ -6,4 +6,6 @@ export const issueNoticeHandler: JobHandler<{ caseId: string; assignmentNo: numb
   definition: issueNoticeJob,
   // The handler re-reads the case: if it was re-assigned since, it issues the current notice.
   handle: (ctx, { caseId }) => issueNotice(ctx, caseId),
+  // The case still says noticePending: removing the failed job is enough for the reconciler.
+  onGiveUp: async () => undefined,
 };

@@ -9,4 +9,9 @@ export type WorkerContext = Context & { mailer: Mailer };
 export interface JobHandler<P> {
   definition: JobDefinition<P>;
   handle(ctx: WorkerContext, payload: P, job: Job): Promise<unknown>;
+  /**
+   * After the last attempt failed: mark the record so the reconciler queues the work again later
+   * (the failed job is then removed, since BullMQ ignores a new job under an id it still holds).
+   */
+  onGiveUp?(ctx: WorkerContext, payload: P): Promise<void>;
 }

@@ -27,6 +27,18 @@ export async function startWorkers(ctx: WorkerContext, concurrency = 4): Promise
     return result;
   };
 
+  const giveUp = async (job: Job) => {
+    const handler = byName.get(job.name);
+    try {
+      const payload = handler?.definition.payload.safeParse(job.data);
+      if (handler?.onGiveUp && payload?.success) await handler.onGiveUp(ctx, payload.data as never);
+      await job.remove();
+      ctx.logger.warn({ job: job.name, jobId: job.id }, 'job.given_up');
+    } catch (err) {
+      ctx.logger.error({ job: job.name, jobId: job.id, err: (err as Error).message }, 'job.give_up_failed');
+    }
+  };
+
   const workers = QUEUE_NAMES.map((name: QueueName) => {
     const worker = new Worker(name, process, {
       connection,
@@ -36,9 +48,10 @@ export async function startWorkers(ctx: WorkerContext, concurrency = 4): Promise
       maxStalledCount: 2,
     });
     worker.on('error', (err) => ctx.logger.warn({ queue: name, err: err.message }, 'worker.error'));
-    worker.on('failed', (job, err) =>
-      ctx.logger.warn({ queue: name, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job.failed'),
-    );
+    worker.on('failed', (job, err) => {
+      ctx.logger.warn({ queue: name, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job.failed');
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void giveUp(job);
+    });
     return worker;
   });
 

@@ -3,6 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { requireRole } from '../auth/auth.middleware';
+import { ForbiddenError } from '../http/errors';
 import type { Context } from '../context';
 
 /** The BullMQ dashboard, for the commission and administrators only. */
@@ -12,6 +13,14 @@ export function queueBoard(ctx: Context): Router {
   createBullBoard({ queues: ctx.queues.all().map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
   const r = Router();
   r.use(requireRole('commission', 'admin'));
+  // Its buttons (retry, clean) send no CSRF token: accept changes only from our own pages. The
+  // session cookie is SameSite=Lax as well, so another site cannot send it with a PUT or POST.
+  r.use((req, _res, next) => {
+    if (['GET', 'HEAD'].includes(req.method)) return next();
+    const origin = req.get('origin') ?? req.get('referer');
+    if (!origin || new URL(origin).host !== req.get('host')) return next(new ForbiddenError('cross_origin'));
+    next();
+  });
   // The board's own page uses inline scripts; relax the policy for it alone.
   r.use((_req, res, next) => {
     res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; img-src 'self' data:; font-src 'self' data: https:");

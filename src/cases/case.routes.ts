@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { NotFoundError } from '../http/errors';
 import { parseOrThrow } from '../http/validate';
 import { openAttachment } from '../intake/attachments';
+import { unitMaySee } from '../intake/strip-metadata';
 import { listActiveUnits } from '../units/unit.service';
 import { User } from '../users/user.model';
 import { getCaseFor, listCases, type Viewer } from './case.service';
@@ -51,6 +52,7 @@ export async function casePageModel(req: Request, extras: CasePageExtras = {}) {
     triage: commission ? await triageOptions(c) : null,
     // The mails owed for this case and how delivery went (failures are retried with backoff).
     mails: commission ? await Notification.find({ caseId: c._id }, { kind: 1, status: 1, attempts: 1, lastError: 1, sentAt: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean() : [],
+    attachmentVisible: (contentType: string) => viewer.role !== 'unit' || unitMaySee(contentType),
     identity: extras.identity ?? null,
     errors: extras.errors ?? {},
     values: extras.values ?? {},
@@ -96,7 +98,8 @@ export function casePageRoutes(ctx: Context): Router {
   r.get('/cases/:id/attachments/:n', anyRole, async (req, res) => {
     const c = await getCaseFor(viewerOf(req), String(req.params.id));
     const file = c.attachments[Number(req.params.n) - 1];
-    if (!file) throw new NotFoundError();
+    // HEIC, WEBP, GIF and PDF may carry the filer's name or position (we cannot clean them yet).
+    if (!file || (req.user!.role === 'unit' && !unitMaySee(file.contentType))) throw new NotFoundError();
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `inline; filename="${file.filename}"`);
     res.setHeader('X-Content-Type-Options', 'nosniff');

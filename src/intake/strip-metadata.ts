@@ -43,6 +43,14 @@ export function stripPng(buf: Buffer): Buffer {
   return buf; // no proper end: leave the file alone rather than damage it
 }
 
+/** Types whose metadata we remove; the others may still identify the filer (see unitMaySee). */
+export const CLEANED_TYPES: readonly string[] = ['image/jpeg', 'image/png'];
+
+/** Units see only attachments whose metadata was removed; the commission sees all. */
+export function unitMaySee(contentType: string): boolean {
+  return CLEANED_TYPES.includes(contentType);
+}
+
 export function stripMetadata(buf: Buffer, contentType: string): Buffer {
   if (contentType === 'image/jpeg') return stripJpeg(buf);
   if (contentType === 'image/png') return stripPng(buf);

@@ -1,3 +1,4 @@
+import { getSystemErrorName } from 'node:util';
 import type { Types } from 'mongoose';
 import { tryEnqueue, type Context } from '../context';
 import { sendNotificationJob } from '../queues';
@@ -55,11 +56,11 @@ export async function deliverNotification(
   try {
     await ctx.mailer.send(mail);
   } catch (err) {
-    await Notification.updateOne(
-      { _id: doc._id },
-      { $set: { lastError: (err as Error).message.slice(0, 500) }, $inc: { attempts: 1 } },
-    );
-    throw err;
+    const reason = smtpFailure(err);
+    await Notification.updateOne({ _id: doc._id }, { $set: { lastError: reason }, $inc: { attempts: 1 } });
+    // Rethrown without the original text: SMTP errors quote recipients' addresses, and this
+    // message ends up in logs and in BullMQ's failedReason.
+    throw new Error(`send failed: ${reason}`);
   }
   await Notification.updateOne(
     { _id: doc._id, status: { $ne: 'sent' } },
@@ -67,4 +68,14 @@ export async function deliverNotification(
   );
   ctx.logger.info({ notificationId, kind: doc.kind }, 'notification.sent');
   return 'sent';
+}
+
+/** What went wrong sending, without the server's text (which names the recipients). */
+export function smtpFailure(err: unknown): string {
+  const e = err as { code?: string; responseCode?: number; command?: string; syscall?: string; errno?: number };
+  const parts = [e.code ?? 'ERROR'];
+  if (e.responseCode) parts.push(`SMTP ${e.responseCode}`);
+  if (e.command) parts.push(e.command);
+  if (e.syscall && typeof e.errno === 'number' && e.errno < 0) parts.push(`${e.syscall} ${getSystemErrorName(e.errno)}`);
+  return parts.join(' ');
 }

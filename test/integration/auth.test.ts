@@ -107,6 +107,12 @@ describe('roles', () => {
     await b.login('wang');
     const res = await b.agent.get('/admin/queues').expect(200);
     expect(res.text.toLowerCase()).toContain('bull');
+    // Its retry button works from our own page, and is refused from another site.
+    const path = '/admin/queues/api/queues/notifications/retry/failed';
+    const own = await b.agent.put(path).set('Host', 'county.example').set('Origin', 'http://county.example');
+    expect(own.status).not.toBe(403);
+    const foreign = await b.agent.put(path).set('Origin', 'https://evil.example');
+    expect(foreign.status).toBe(403);
   });
 
   it('when nobody is logged in, then staff pages redirect to login', async () => {

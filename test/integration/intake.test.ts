@@ -178,6 +178,30 @@ describe('attachments', () => {
     await request(t.app).get(`/cases/${c!._id}/attachments/1`).expect(302);
   });
 
+  it('when a PDF is attached and the case is assigned, then the unit cannot open it (its metadata is not cleaned) but the commission can', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Author (Zhang San) >> endobj\ntrailer << >>\n%%EOF\n');
+    const unit = await unitByCode('LE01');
+    const { b, csrf, key } = await openForm();
+    await b.agent
+      .post(`/complaints?_csrf=${encodeURIComponent(csrf)}`)
+      .field('idempotencyKey', key)
+      .field('categoryCode', 'conduct')
+      .field('unitId', String(unit._id))
+      .field('description', '附上情况说明材料，请查处。')
+      .attach('attachments', pdf, 'letter.pdf')
+      .expect(303);
+    const c = await until(() => Case.findOne({ status: 'assigned' }).lean());
+    await givenUser('unit', { username: 'le01', unitCode: 'LE01' });
+    const staff = browser(t.app);
+    await staff.login('le01');
+    await staff.agent.get(`/cases/${c._id}/attachments/1`).expect(404);
+    expect((await staff.agent.get(`/unit/cases/${c._id}`).expect(200)).text).toContain('仅纪委监委可查看');
+    await givenUser('commission', { username: 'wang2' });
+    const commission = browser(t.app);
+    await commission.login('wang2');
+    await commission.agent.get(`/cases/${c._id}/attachments/1`).expect(200);
+  });
+
   it('when a file is not really an image or PDF, then the form says so and nothing is saved', async () => {
     const { res } = await upload([{ name: 'photo.jpg', data: Buffer.from('<script>alert(1)</script> not an image') }]);
     expect(res.status).toBe(400);

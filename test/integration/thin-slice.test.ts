@@ -187,3 +187,24 @@ describe('exactly once, and nothing lost', () => {
     expect((await staff.agent.get(`/commission/cases/${String(failing.caseId)}`).expect(200)).text).toMatch(/data-mail="notice-issued">[\s\S]*已发送/);
   });
 });
+
+describe('when delivery keeps failing', () => {
+  it('when every retry fails, then the mail is handed back to the reconciler, which sends it once SMTP works again', async () => {
+    await t.restartWorkers(createMailer('smtp://127.0.0.1:1', t.ctx.config.MAIL_FROM));
+    const unit = await unitByCode('LE06');
+    await fileOnPage({ categoryCode: 'inaction', unitId: String(unit._id), description: '环保所对噪音投诉一直不处理。' });
+    // Test queues allow 3 attempts (2 s, 4 s backoff); then the job is given up and removed.
+    const givenUp = await until(() => Notification.findOne({ kind: 'notice-issued', queued: false, status: 'pending', attempts: { $gte: 3 } }).lean(), 30000);
+    expect(givenUp.lastError).toBe('ESOCKET CONN connect ECONNREFUSED');
+    await t.restartWorkers();
+    expect((await reconcile(t.ctx)).notifications).toBe(1);
+    await until(() => Notification.findOne({ _id: givenUp._id, status: 'sent' }).lean());
+    expect(t.smtp.mails.filter((m) => m.to.includes(unitEmail('LE06')))).toHaveLength(1);
+  });
+
+  it('when an SMTP server rejects the recipient, then the recorded error does not quote the address', async () => {
+    const { smtpFailure } = await import('../../src/notifications/notification.service');
+    const err = Object.assign(new Error("Can't send mail - all recipients were rejected: 550 <zhang.san@example.com>: no such user"), { code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' });
+    expect(smtpFailure(err)).toBe('EENVELOPE SMTP 550 RCPT TO');
+  });
+});

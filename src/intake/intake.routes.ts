@@ -33,7 +33,8 @@ export function intakeRoutes(ctx: Context): Router {
           httpOnly: true,
           sameSite: 'lax',
           secure: ctx.config.NODE_ENV === 'production',
-          maxAge: 30 * 60 * 1000,
+          // Short: on a shared PC in a service hall the next person must not find the secret.
+        maxAge: 10 * 60 * 1000,
         });
         res.redirect(303, '/complaints/received');
       },

@@ -121,7 +121,7 @@ export function workingDaysBetween(from: string, to: string, cal: WorkingCalenda
 }
 
 /** Offset of `tz` from UTC at the given instant, in ms (Asia/Shanghai: +8 h). */
-function tzOffsetMs(instant: number, tz: string): number {
+export function tzOffsetMs(instant: number, tz: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: tz,
     hourCycle: 'h23',

@@ -1,4 +1,6 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { Types } from 'mongoose';
+import type { z } from 'zod';
 import type { Context } from '../context';
 import { requireRole } from '../auth/auth.middleware';
 import { complaintInput, staffEntryInput, supervisorFeedbackInput } from '../cases/case.schemas';
@@ -99,33 +101,29 @@ export function intakeRoutes(ctx: Context): Router {
     }
   });
 
-  r.post('/track/supplement', trackLimit, async (req, res) => {
-    const { fields } = formFields(req);
-    const parsed = supplementInput.safeParse(fields);
-    if (!parsed.success) {
-      const { code, secret } = parseOrThrow(trackingLookup, { code: fields.code, secret: fields.secret });
-      return showCase(res, code, secret, 400, { errors: fieldErrors(parsed.error.issues), values: fields });
-    }
-    const caseId = await openByTracking(parsed.data.code, parsed.data.secret);
-    await addSupplement(ctx, caseId, parsed.data.text);
-    await showCase(res, parsed.data.code, parsed.data.secret, 200, { done: 'supplemented' });
-  });
+  /** A filer's action on the tracking page: check the form, open the case, act, show the page again. */
+  const trackingAction =
+    <S extends z.ZodType<{ code: string; secret: string }>>(schema: S, field: string, act: (caseId: Types.ObjectId, input: z.infer<S>) => Promise<void>, done: string) =>
+    async (req: Request, res: Response) => {
+      const { fields } = formFields(req);
+      const parsed = schema.safeParse(fields);
+      if (!parsed.success) {
+        const { code, secret } = parseOrThrow(trackingLookup, { code: fields.code, secret: fields.secret });
+        return showCase(res, code, secret, 400, { errors: fieldErrors(parsed.error.issues), values: fields });
+      }
+      const { code, secret } = parsed.data;
+      const caseId = await openByTracking(code, secret);
+      try {
+        await act(caseId, parsed.data);
+      } catch (err) {
+        // Not allowed in the case's state (closed, not yet resolved, rated already): say so on the page.
+        if (err instanceof AppError && err.status === 409) return showCase(res, code, secret, 409, { errors: { [field]: err.code } });
+        throw err;
+      }
+      await showCase(res, code, secret, 200, { done });
+    };
 
-  r.post('/track/rate', trackLimit, async (req, res) => {
-    const { fields } = formFields(req);
-    const parsed = ratingInput.safeParse(fields);
-    if (!parsed.success) {
-      const { code, secret } = parseOrThrow(trackingLookup, { code: fields.code, secret: fields.secret });
-      return showCase(res, code, secret, 400, { errors: fieldErrors(parsed.error.issues), values: fields });
-    }
-    const caseId = await openByTracking(parsed.data.code, parsed.data.secret);
-    try {
-      await rateCase(ctx, caseId, parsed.data.rating, parsed.data.comment);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return showCase(res, parsed.data.code, parsed.data.secret, 409, { errors: { rating: err.code } });
-      throw err;
-    }
-    await showCase(res, parsed.data.code, parsed.data.secret, 200, { done: 'rated' });
-  });
+  r.post('/track/supplement', trackLimit, trackingAction(supplementInput, 'text', (id, input) => addSupplement(ctx, id, input.text), 'supplemented'));
+  r.post('/track/rate', trackLimit, trackingAction(ratingInput, 'rating', (id, input) => rateCase(ctx, id, input.rating, input.comment), 'rated'));
   return r;
 }

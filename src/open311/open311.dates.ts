@@ -1,37 +1,17 @@
+import { tzOffsetMs } from '../calendar/working-days';
+
 // GeoReport v2 dates are the W3C profile of ISO 8601, and the time zone is mandatory
 // (http://www.w3.org/TR/NOTE-datetime). We answer in the county's local time with its offset,
 // e.g. 2026-03-02T10:00:00+08:00, so a hotline operator reads the same clock as our staff.
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** `YYYY-MM-DDThh:mm:ss±hh:mm` in the given zone (the offset is computed, so DST zones work too). */
 export function w3cDateTime(at: Date, timeZone: string): string {
-  const p = Object.fromEntries(formatterFor(timeZone).formatToParts(at).map((x) => [x.type, x.value]));
-  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  const offsetMinutes = Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60000);
+  const offsetMinutes = Math.round(tzOffsetMs(at.getTime(), timeZone) / 60000);
+  // The wall clock in the zone, read through UTC fields of the shifted instant.
+  const wall = new Date(Math.floor(at.getTime() / 1000) * 1000 + offsetMinutes * 60000).toISOString().slice(0, 19);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${sign}${hh}:${mm}`;
+  return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 const W3C_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2}))$/;

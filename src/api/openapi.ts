@@ -136,6 +136,35 @@ const open311Paths = {
   },
 };
 
+/** The filer's tracking endpoints: public, code + secret in the body, the tracking view back. */
+function trackingOperation(summary: string, ok: '200' | '201', extra: Record<string, Schema> = {}, extraRequired: string[] = []) {
+  return {
+    post: {
+      tags: ['API'],
+      summary,
+      security: [],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['code', 'secret', ...extraRequired],
+              properties: { code: str('Tracking code, e.g. 7KQ2M-X9D4T'), secret: str('The secret shown once at filing'), ...extra },
+            },
+          },
+        },
+      },
+      responses: {
+        [ok]: json({ type: 'object', description: 'The tracking view: number, status, timeline, supplements, publicReply, satisfaction, canRate, canSupplement' }, 'The case as its filer sees it'),
+        '400': json(ref('ApiError'), 'Invalid fields'),
+        '404': json(ref('ApiError'), 'Unknown code or wrong secret (the same answer for both)'),
+        '429': json(ref('ApiError'), 'Too many look-ups from this IP'),
+      },
+    },
+  };
+}
+
 // ---- /api/v1 ----
 const apiPaths = {
   '/api/v1/openapi.json': {
@@ -195,48 +224,14 @@ const apiPaths = {
       },
     },
   },
-  '/api/v1/tracking': {
-    post: {
-      tags: ['API'],
-      summary: 'Follow a complaint with its tracking code and secret (public)',
-      security: [],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['code', 'secret'], properties: { code: str('Tracking code, e.g. 7KQ2M-X9D4T'), secret: str('The secret shown once at filing') } } } } },
-      responses: {
-        '200': json({ type: 'object', description: 'The tracking view: number, status, timeline, supplements, publicReply, satisfaction, canRate, canSupplement' }, 'The case as its filer sees it'),
-        '400': json(ref('ApiError'), 'Invalid fields'),
-        '404': json(ref('ApiError'), 'Unknown code or wrong secret (the same answer for both)'),
-        '429': json(ref('ApiError'), 'Too many look-ups from this IP'),
-      },
-    },
-  },
-  '/api/v1/tracking/supplements': {
-    post: {
-      tags: ['API'],
-      summary: 'Add information to one’s complaint (public)',
-      security: [],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['code', 'secret', 'text'], properties: { code: str('Tracking code, e.g. 7KQ2M-X9D4T'), secret: str('The secret shown once at filing'), text: str('2 to 2000 characters') } } } } },
-      responses: {
-        '201': json({ type: 'object', description: 'The tracking view: number, status, timeline, supplements, publicReply, satisfaction, canRate, canSupplement' }, 'The case as its filer sees it'),
-        '400': json(ref('ApiError'), 'Invalid fields'),
-        '404': json(ref('ApiError'), 'Unknown code or wrong secret (the same answer for both)'),
-        '429': json(ref('ApiError'), 'Too many look-ups from this IP'),
-      },
-    },
-  },
-  '/api/v1/tracking/rating': {
-    post: {
-      tags: ['API'],
-      summary: 'Rate the outcome once the case is resolved (public; 409 before, or when rated already)',
-      security: [],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['code', 'secret', 'rating'], properties: { code: str('Tracking code, e.g. 7KQ2M-X9D4T'), secret: str('The secret shown once at filing'), rating: { type: 'string', enum: ['satisfied', 'basically_satisfied', 'dissatisfied'] }, comment: str('Up to 500 characters') } } } } },
-      responses: {
-        '201': json({ type: 'object', description: 'The tracking view: number, status, timeline, supplements, publicReply, satisfaction, canRate, canSupplement' }, 'The case as its filer sees it'),
-        '400': json(ref('ApiError'), 'Invalid fields'),
-        '404': json(ref('ApiError'), 'Unknown code or wrong secret (the same answer for both)'),
-        '429': json(ref('ApiError'), 'Too many look-ups from this IP'),
-      },
-    },
-  },
+  '/api/v1/tracking': trackingOperation('Follow a complaint with its tracking code and secret (public)', '200'),
+  '/api/v1/tracking/supplements': trackingOperation('Add information to one’s complaint (public)', '201', { text: str('2 to 2000 characters') }, ['text']),
+  '/api/v1/tracking/rating': trackingOperation(
+    'Rate the outcome once the case is resolved (public; 409 before, or when rated already)',
+    '201',
+    { rating: { type: 'string', enum: ['satisfied', 'basically_satisfied', 'dissatisfied'] }, comment: str('Up to 500 characters') },
+    ['rating'],
+  ),
   '/api/v1/calendar/due-date': {
     get: {
       tags: ['API'],

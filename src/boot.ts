@@ -3,7 +3,8 @@ import { loadConfig } from './config';
 import type { Context } from './context';
 import { connectMongo, disconnectMongo } from './db';
 import { createLogger } from './logger';
-import { Queues } from './queues';
+import { Queues } from './platform/jobs/queues';
+import { QUEUE_NAMES } from './registry';
 import { createFailFastRedis } from './redis';
 
 /** What every process (web, worker) starts with; `shutdown` undoes it. */
@@ -16,7 +17,7 @@ export async function boot(): Promise<Context & { shutdown(): Promise<void> }> {
   // Producers get their own connection so a burst of queue traffic never delays session reads.
   const queueRedis = createFailFastRedis(config.REDIS_URL);
   queueRedis.on('error', () => undefined);
-  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: config.JOB_ATTEMPTS });
+  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: config.JOB_ATTEMPTS }, QUEUE_NAMES);
   return {
     config,
     clock: systemClock,

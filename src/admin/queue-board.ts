@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { requireRole } from '../auth/auth.middleware';
-import { ForbiddenError } from '../http/errors';
+import { ForbiddenError } from '../platform/http/errors';
 import type { Context } from '../context';
 
 /** The BullMQ dashboard, for the commission and administrators only. */

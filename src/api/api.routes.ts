@@ -3,13 +3,14 @@ import { requireRole, requireToken } from '../auth/auth.middleware';
 import { calendarApiRoutes } from '../calendar/calendar.routes';
 import { campaignApiRoutes } from '../campaigns/campaign.routes';
 import type { Context } from '../context';
-import { fileComplaint, getCaseFor, listCases } from '../cases/case.service';
-import { complaintInput, staffEntryInput, supervisorFeedbackInput, type ComplaintInput } from '../cases/case.schemas';
+import { getCaseFor, listCases } from '../cases/case.service';
+import { fileComplaint } from '../intake/filing.service';
+import { complaintInput, staffEntryInput, supervisorFeedbackInput, type ComplaintInput } from '../intake/complaint.schemas';
 import type { Channel } from '../cases/case.states';
 import { trackingApiRoutes } from '../intake/tracking.api';
 import { idempotencyKey } from '../intake/intake.schemas';
 import { listActiveCategories } from '../cases/category.service';
-import { parseOrThrow } from '../http/validate';
+import { parseOrThrow } from '../platform/http/validate';
 import { listActiveUnits } from '../units/unit.service';
 import { openApiDocument } from './openapi';
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../http/errors';
-import { isApiRequest } from '../http/request-kind';
+import { ForbiddenError, UnauthorizedError } from '../platform/http/errors';
+import { isApiRequest } from '../platform/http/request-kind';
 import type { Role } from '../users/user.model';
 import { userFromSession, userFromToken } from './auth.service';
 

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { TooManyRequestsError } from '../http/errors';
-import { parseOrThrow } from '../http/validate';
+import { TooManyRequestsError } from '../platform/http/errors';
+import { parseOrThrow } from '../platform/http/validate';
 import type { Role } from '../users/user.model';
 import { requireRole } from './auth.middleware';
 import { createApiToken, listApiTokens, login, revokeApiToken } from './auth.service';

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Context } from '../context';
-import { TooManyRequestsError } from '../http/errors';
-import { clearLimit, hitLimit, peekLimit } from '../http/rate-limit';
+import { TooManyRequestsError } from '../platform/http/errors';
+import { clearLimit, hitLimit, peekLimit } from '../platform/http/rate-limit';
 import { ApiToken, User } from '../users/user.model';
 import type { CurrentUser } from '../types/express';
-import { dummyPasswordHash, verifyPassword } from './password';
+import { dummyPasswordHash, verifyPassword } from '../users/password';
 
 type UserLean = { _id: Types.ObjectId; username: string; displayName: string; role: CurrentUser['role']; unitId?: Types.ObjectId | null };
 

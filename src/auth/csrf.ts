@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { AppError } from '../http/errors';
+import { AppError } from '../platform/http/errors';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const COOKIE = 'csrf';

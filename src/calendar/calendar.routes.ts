@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
-import { NotFoundError, ValidationError } from '../http/errors';
-import { parseOrThrow } from '../http/validate';
+import { NotFoundError, ValidationError } from '../platform/http/errors';
+import { parseOrThrow } from '../platform/http/validate';
 import { SHIPPED_YEARS } from './holidays.data';
 import { CalendarInputError, dueDate, getYear, isCalendarYear, listYears, updateYear } from './calendar.service';
 import { isIsoDate } from './working-days';

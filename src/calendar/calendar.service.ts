@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { ValidationError } from '../http/errors';
+import { ValidationError } from '../platform/http/errors';
 import { CalendarYear } from './calendar.model';
 import { SHIPPED_YEARS } from './holidays.data';
 import { addWorkingDays, buildCalendar, isIsoDate, isWeekend, yearOf, type WorkingCalendar } from './working-days';

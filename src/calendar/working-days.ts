@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors';
+import { AppError } from '../platform/http/errors';
 
 // Dates are 'YYYY-MM-DD' strings throughout: a calendar day has no time zone, and a Date would
 // silently shift by a day whenever it is read in the wrong one. Arithmetic runs on UTC midnights.

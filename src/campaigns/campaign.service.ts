@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
 import type { Context } from '../context';
 import { Case } from '../cases/case.model';
-import { fileComplaint } from '../cases/case.service';
+import { fileComplaint } from '../intake/filing.service';
 import { countyDate } from '../clock';
 import type { CaseState } from '../cases/case.states';
 import { Category } from '../cases/category.model';
-import { AppError, NotFoundError, ValidationError } from '../http/errors';
+import { AppError, NotFoundError, ValidationError } from '../platform/http/errors';
 import { Unit } from '../units/unit.model';
 import { User } from '../users/user.model';
 import { Campaign } from './campaign.model';

@@ -1,5 +1,7 @@
-import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
+import { ROLES } from '../platform/roles';
 import { CASE_STATES, CHANNELS, SATISFACTION } from './case.states';
+import { TIMELINE_ACTIONS } from './case.timeline';
 
 // A timeline event is appended with $push and never edited or deleted.
 const timelineEventSchema = new Schema(
@@ -8,12 +10,15 @@ const timelineEventSchema = new Schema(
     actor: {
       kind: { type: String, enum: ['citizen', 'user', 'system'], required: true },
       userId: { type: Schema.Types.ObjectId, default: null },
+      role: { type: String, enum: [...ROLES, null], default: null },
     },
-    action: { type: String, required: true },
+    action: { type: String, enum: TIMELINE_ACTIONS, required: true },
     from: { type: String, default: null },
     to: { type: String, default: null },
     unitId: { type: Schema.Types.ObjectId, default: null },
     note: { type: String, default: null },
+    // Values before and after where the event changed one (e.g. the deadline).
+    data: { type: Schema.Types.Mixed, default: null },
   },
   { _id: false },
 );
@@ -76,6 +81,24 @@ const caseSchema = new Schema(
     // Why the commission rejected it (shown to the filer), and into which cases it was split.
     rejection: { type: new Schema({ reason: String, note: String, duplicateOf: String }, { _id: false }), default: null },
     splitInto: { type: [String], default: [] },
+    // A split claims its plan (each part's case id, unit, category, text, priority) with the
+    // transition; splitPending stays true until every part exists and is assigned.
+    splitPlan: {
+      type: [
+        new Schema(
+          {
+            caseId: { type: Schema.Types.ObjectId, required: true },
+            unitId: { type: Schema.Types.ObjectId, required: true },
+            categoryCode: { type: String, required: true },
+            description: { type: String, required: true },
+            priority: { type: String, enum: ['urgent', 'normal', 'complex'], required: true },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    splitPending: { type: Boolean, default: false },
     splitFrom: { type: Schema.Types.ObjectId, ref: 'Case', default: null },
     // False when the routing job could not be queued (Redis down): the reconciler picks it up.
     routingQueued: { type: Boolean, default: false },
@@ -98,4 +121,6 @@ caseSchema.index({ targetUnitId: 1, categoryCode: 1, status: 1 });
 
 export type CaseFields = InferSchemaType<typeof caseSchema>;
 export type CaseDoc = HydratedDocument<CaseFields>;
+/** A case as read with `.lean()`. */
+export type CaseLean = CaseFields & { _id: Types.ObjectId };
 export const Case = model('Case', caseSchema);

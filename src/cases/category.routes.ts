@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
-import { AppError, ValidationError } from '../http/errors';
-import { parseOrThrow } from '../http/validate';
+import { AppError, ValidationError } from '../platform/http/errors';
+import { parseOrThrow } from '../platform/http/validate';
 import { Category } from './category.model';
 
 const categoryInput = z.object({

@@ -1,7 +1,10 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
+import { isDuplicateKey } from '../platform/mongo';
 import type { Context } from '../context';
-import { NotFoundError } from '../http/errors';
+import { NotFoundError } from '../platform/http/errors';
 import { Complainant } from './complainant.model';
+import { hashSecret, newTrackingCode, normalizeTrackingCode } from './tracking';
 
 export interface Identity {
   anonymous: boolean;
@@ -30,4 +33,65 @@ export async function revealIdentity(ctx: Pick<Context, 'clock' | 'logger'>, cas
 export async function identityReads(caseId: Types.ObjectId) {
   const who = await Complainant.findOne({ caseId }, { identityReads: 1, anonymous: 1 }).lean();
   return { anonymous: who?.anonymous ?? true, reads: who?.identityReads ?? [] };
+}
+
+export interface GivenIdentity {
+  name?: string | null;
+  phone?: string | null;
+  email?: string | null;
+}
+
+/**
+ * Saves who filed a case, apart from the case, with a tracking code (unique; retried on the rare
+ * clash) and the hash of the secret that opens it. Answers the tracking code.
+ */
+export async function saveIdentity(caseId: Types.ObjectId, given: GivenIdentity, secretHash: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const trackingCode = newTrackingCode();
+    try {
+      await Complainant.create({
+        caseId,
+        anonymous: !given.name && !given.phone && !given.email,
+        name: given.name ?? null,
+        phone: given.phone ?? null,
+        email: given.email ?? null,
+        trackingCode,
+        secretHash,
+      });
+      return trackingCode;
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+  }
+}
+
+/** A part of a split case has the same filer; the filer follows the parts through the original's code. */
+export async function copyIdentity(from: Types.ObjectId, to: Types.ObjectId): Promise<void> {
+  const who = await Complainant.findOne({ caseId: from }).lean();
+  await saveIdentity(to, { name: who?.name, phone: who?.phone, email: who?.email }, who?.secretHash ?? 'none');
+}
+
+/** The tracking code of a case (for receipts and repeated submissions). */
+export async function trackingCodeOf(caseId: Types.ObjectId): Promise<string | null> {
+  return (await Complainant.findOne({ caseId }, { trackingCode: 1 }).lean())?.trackingCode ?? null;
+}
+
+/** The filer's email, for mails addressed to the filer only (read in the worker, never sent in a payload). */
+export async function filerContact(caseId: Types.ObjectId | null | undefined): Promise<{ email: string | null; trackingCode: string } | null> {
+  if (!caseId) return null;
+  const who = await Complainant.findOne({ caseId }, { email: 1, trackingCode: 1 }).lean();
+  return who ? { email: who.email ?? null, trackingCode: who.trackingCode } : null;
+}
+
+/**
+ * Opens a case by tracking code and secret. An unknown code and a wrong secret give the same
+ * answer, so the code alone reveals nothing.
+ */
+export async function openByTracking(code: string, secret: string): Promise<Types.ObjectId> {
+  const who = await Complainant.findOne({ trackingCode: normalizeTrackingCode(code) }, { caseId: 1, secretHash: 1 }).lean();
+  const given = Buffer.from(hashSecret(secret), 'hex');
+  // Compare against a dummy when the code is unknown, so timing does not tell codes apart.
+  const stored = Buffer.from(who?.secretHash ?? '0'.repeat(64), 'hex');
+  if (!who || stored.length !== given.length || !timingSafeEqual(given, stored)) throw new NotFoundError('tracking_not_found');
+  return who.caseId;
 }

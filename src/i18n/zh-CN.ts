@@ -72,7 +72,7 @@ export const zhCN = {
     title: '待分办', none: '没有待分办的案件', waiting: '等待', assignTitle: '交办（书面转责任单位限期整改）', rerouteTitle: '改派其他单位', unit: '责任单位', category: '类别',
     priority: '紧急程度', workingDays: '整改期限（工作日）', workingDaysHint: '不填按办理时限规定：', due: '截止日期', basis: '依据（法规、制度条款，可不填）',
     requirements: '整改要求（可不填）', assign: '交办并发出整改通知书', reroute: '改派并重新发出通知书', rejectTitle: '不予受理', reason: '理由', note: '说明（投诉人可见）',
-    duplicateOf: '重复的案件编号', reject: '不予受理', deadline: '整改截止', notice: '整改通知书', noticePending: '通知书生成中', state_changed: '案件状态已被他人更改，请刷新后再试。',
+    duplicateOf: '重复的案件编号', reject: '不予受理', deadline: '整改截止', notice: '整改通知书', noticePending: '通知书生成中', invalid_state: '案件状态已被他人更改，或此操作在当前状态下不可用，请刷新后再试。',
     splitTitle: '拆分给多个单位', splitHint: '一件投诉涉及多个单位的，按单位拆分成多件，分别交办；原件归档并链接到拆分出的案件。空白的部分不计。', part: '第 {{n}} 部分', partText: '该部分反映的问题', split: '拆分并分别交办', splitInto: '已拆分为',
     reasons: { out_of_scope: '不属于受理范围', duplicate: '重复投诉', no_grounds: '反映的问题缺乏事实依据' }, rejected: '不予受理：',
   },
@@ -91,7 +91,7 @@ export const zhCN = {
   },
   status: {
     submitted: '待分办', triaged: '已分流', assigned: '已交办', acknowledged: '已签收', responded: '已反馈',
-    resolved: '已办结', closed: '已归档', rejected: '不予受理',
+    resolved: '已办结', closed: '已归档', rejected: '不予受理', split: '已拆分',
   },
   channel: { web: '网上', phone: '电话', visit: '来访', letter: '来信', supervisor: '监督员', campaign: '征求意见函', open311: '接口', api: '接口' },
   series: { law_enforcement: '执法部门', comprehensive_management: '综合管理部门', window_service: '窗口服务行业' },

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { Context } from '../context';
-import { fileComplaint, type Filed, type Filer } from '../cases/case.service';
-import type { ComplaintInput } from '../cases/case.schemas';
+import { fileComplaint, type Filed, type Filer } from './filing.service';
+import type { ComplaintInput } from './complaint.schemas';
 import { listActiveCategories } from '../cases/category.service';
-import { ValidationError } from '../http/errors';
-import { fieldErrors, parseOrThrow } from '../http/validate';
+import { ValidationError } from '../platform/http/errors';
+import { fieldErrors, parseOrThrow } from '../platform/http/validate';
 import { listActiveUnits } from '../units/unit.service';
-import { acceptAttachments, type UploadedFile } from './attachments';
+import { acceptAttachments, type UploadedFile } from '../platform/files/attachments';
 import { idempotencyKey } from './intake.schemas';
 
 /** Who fills the form in: the public, a special supervisor, or commission staff for a caller. */

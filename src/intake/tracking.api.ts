@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Context } from '../context';
-import { limitPerIp } from '../http/limits';
-import { parseOrThrow } from '../http/validate';
+import { limitPerIp } from '../platform/http/limits';
+import { parseOrThrow } from '../platform/http/validate';
 import { ratingInput, supplementInput, trackingLookup } from './intake.schemas';
 import { addSupplement, openByTracking, rateCase, trackingView } from './tracking.service';
 

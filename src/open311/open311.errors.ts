@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
-import { AppError, ValidationError } from '../http/errors';
+import { AppError, ValidationError } from '../platform/http/errors';
 import { formatOfPath, sendOpen311 } from './open311.serializer';
 
 /** One entry of the spec's error list; `code` is the HTTP status, as the spec suggests. */

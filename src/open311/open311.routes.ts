@@ -1,6 +1,6 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Context } from '../context';
-import { NotFoundError } from '../http/errors';
+import { NotFoundError } from '../platform/http/errors';
 import type { Lang } from '../i18n';
 import { open311ErrorHandler } from './open311.errors';
 import { isFormat, sendOpen311, type Format } from './open311.serializer';

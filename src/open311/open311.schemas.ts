@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { complaintInput } from '../cases/case.schemas';
+import { complaintInput } from '../intake/complaint.schemas';
 import { parseW3cDateTime } from './open311.dates';
-import { optionalText } from '../http/validate';
+import { optionalText } from '../platform/http/validate';
 
 // Field names are the spec's (GeoReport v2), so error descriptions name what the client sent.
 // Reasons are the project's message keys ("too_short"); open311.errors.ts words them.

@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
 import { userFromToken } from '../auth/auth.service';
 import { Case, type CaseFields } from '../cases/case.model';
-import { fileComplaint, type Filed } from '../cases/case.service';
+import { fileComplaint, type Filed } from '../intake/filing.service';
 import { CASE_STATES, type CaseState } from '../cases/case.states';
 import { Category } from '../cases/category.model';
 import type { Context } from '../context';
-import { AppError, NotFoundError, ValidationError } from '../http/errors';
+import { AppError, NotFoundError, ValidationError } from '../platform/http/errors';
 import { translator, type Lang } from '../i18n';
 import { idempotencyKey } from '../intake/intake.schemas';
 import { Unit } from '../units/unit.model';

@@ -1,14 +1,18 @@
-import { Types } from 'mongoose';
-import { tryEnqueue, type Context } from '../context';
-import { AppError, ValidationError } from '../http/errors';
+import type { Types } from 'mongoose';
+import type { Context } from '../context';
 import { CalendarGapError } from '../calendar/working-days';
-import { Case } from '../cases/case.model';
-import type { CaseState } from '../cases/case.states';
-import { Category } from '../cases/category.model';
-import { issueNoticeJob } from '../queues';
+import { transition } from '../cases/case.lifecycle';
+import type { CaseLean } from '../cases/case.model';
+import { findCase } from '../cases/case.service';
+import { TRIAGE_STATES, fromStates } from '../cases/case.states';
+import { findActiveCategory } from '../cases/category.service';
+import type { Actor } from '../cases/case.timeline';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
+import { tryEnqueue } from '../platform/jobs/enqueue';
 import { findActiveUnit } from '../units/unit.service';
 import type { Priority } from './deadline-policy.model';
 import { deadlineFrom, workingDaysFor } from './deadline.service';
+import { issueNoticeJob } from './issue-notice.job';
 
 export interface AssignmentOrder {
   unitId: string;
@@ -21,23 +25,27 @@ export interface AssignmentOrder {
   /** The assignment the user saw when deciding; a newer one means someone else acted first (409). */
   expectedAssignmentNo?: number;
   /** Who decided: a commission user, or the routing rules (system). */
-  by: { kind: 'user' | 'system'; userId?: Types.ObjectId | null; rule?: string };
+  by: Actor;
+  /** The routing rule that decided, for the timeline. */
+  rule?: string;
+  /** Only a first assignment (the routing job must never re-route what the commission assigned). */
+  firstOnly?: boolean;
 }
 
 /** States a case may be (re-)assigned from: triage, or a unit that has it but not yet reported. */
-export const ASSIGNABLE_FROM: readonly CaseState[] = ['submitted', 'triaged', 'assigned', 'acknowledged'];
+export const ASSIGNABLE_FROM = [...fromStates('assign'), ...fromStates('reroute')];
 
 /**
- * Sends a case in writing to a unit with a correction deadline in working days. One atomic
- * update claims the change on the state the caller saw; the notice is issued by the worker
- * (job `notice-<case>-<assignment>`), or by the reconciler if Redis is down now.
+ * Sends a case in writing to a unit with a correction deadline in working days, through the
+ * lifecycle gate (assign from triage, reroute from a unit), claimed on the assignment the caller
+ * saw. The notice is issued by the worker (job `notice-<case>-<assignment>`), or by the
+ * reconciler if Redis is down now.
  */
-export async function assignCase(ctx: Context, caseId: string, order: AssignmentOrder, expected: readonly CaseState[] = ASSIGNABLE_FROM) {
-  if (!Types.ObjectId.isValid(caseId)) throw new AppError(404, 'not_found', 'not_found');
-  const c = await Case.findById(caseId).lean();
-  if (!c) throw new AppError(404, 'not_found', 'not_found');
+export async function assignCase(ctx: Context, caseId: string, order: AssignmentOrder): Promise<CaseLean> {
+  const c = await findCase(caseId);
+  if (!c) throw new NotFoundError();
   const categoryCode = order.categoryCode ?? c.categoryCode;
-  const [unit, category] = await Promise.all([findActiveUnit(order.unitId), Category.findOne({ code: categoryCode, active: true }).lean()]);
+  const [unit, category] = await Promise.all([findActiveUnit(order.unitId), findActiveCategory(categoryCode)]);
   const fields: Record<string, string> = {};
   if (!unit) fields.unitId = 'unknown_unit';
   if (!category) fields.categoryCode = 'unknown_category';
@@ -53,41 +61,28 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
     throw err;
   }
 
-  if (order.expectedAssignmentNo !== undefined && order.expectedAssignmentNo !== c.assignmentNo) throw new AppError(409, 'state_changed', 'state_changed');
-  const rerouted = c.status !== 'submitted' && c.status !== 'triaged';
-  const claimed = await Case.findOneAndUpdate(
-    { _id: c._id, status: { $in: expected }, assignmentNo: c.assignmentNo },
-    {
-      $set: {
-        status: 'assigned',
-        assignedUnitId: unit!._id,
-        categoryCode,
-        priority: order.priority,
-        deadlineDays: workingDays,
-        deadlineDate: deadline.date,
-        deadlineAt: deadline.at,
-        basis: order.basis ?? null,
-        requirements: order.requirements ?? null,
-        noticePending: true,
-        routedAt: c.routedAt ?? now,
-      },
-      $inc: { assignmentNo: 1 },
-      $push: {
-        timeline: {
-          at: now,
-          actor: { kind: order.by.kind, userId: order.by.userId ?? null },
-          action: rerouted ? 'rerouted' : 'assigned',
-          from: c.status,
-          to: 'assigned',
-          unitId: unit!._id,
-          note: order.by.rule ?? `${deadline.date} (${workingDays})`,
-        },
-      },
+  if (order.expectedAssignmentNo !== undefined && order.expectedAssignmentNo !== c.assignmentNo) throw new ConflictError();
+  const first = TRIAGE_STATES.includes(c.status);
+  if (order.firstOnly && !first) throw new ConflictError();
+  const claimed = await transition(ctx, caseId, first ? 'assign' : 'reroute', order.by, {
+    action: first ? 'assigned' : 'rerouted',
+    guard: { assignmentNo: c.assignmentNo },
+    set: {
+      assignedUnitId: unit!._id as Types.ObjectId,
+      categoryCode,
+      priority: order.priority,
+      deadlineDays: workingDays,
+      deadlineDate: deadline.date,
+      deadlineAt: deadline.at,
+      basis: order.basis ?? null,
+      requirements: order.requirements ?? null,
+      noticeId: null,
+      noticePending: true,
+      routedAt: c.routedAt ?? now,
     },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!claimed) throw new AppError(409, 'state_changed', 'state_changed');
-  ctx.logger.info({ caseId, unitId: String(unit!._id), assignmentNo: claimed.assignmentNo, deadline: deadline.date, rerouted }, rerouted ? 'case.rerouted' : 'case.assigned');
+    inc: { assignmentNo: 1 },
+    event: { unitId: unit!._id as Types.ObjectId, note: order.rule ?? `${deadline.date} (${workingDays})`, data: first ? null : { fromUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null } },
+  });
 
   await tryEnqueue(ctx, issueNoticeJob, { caseId, assignmentNo: claimed.assignmentNo });
   return claimed;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { Types } from 'mongoose';
 import { requireRole } from '../auth/auth.middleware';
 import { Category } from '../cases/category.model';
-import { NotFoundError } from '../http/errors';
+import { NotFoundError } from '../platform/http/errors';
 import { Unit } from '../units/unit.model';
 import { Notice, noticeNumber } from './notice.model';
 

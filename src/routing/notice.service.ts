@@ -1,16 +1,16 @@
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
-import { Case } from '../cases/case.model';
 import { announceStatus } from '../cases/case.events';
+import { recordEvent } from '../cases/case.lifecycle';
 import { countyYear } from '../cases/case.numbers';
-import { requestNotification } from '../notifications/notification.service';
+import { findCase } from '../cases/case.service';
+import { SYSTEM } from '../cases/case.timeline';
+import { ConflictError } from '../platform/http/errors';
+import { requestMail } from '../platform/mail/outbox';
+import { isDuplicateKey } from '../platform/mongo';
 import { Notice } from './notice.model';
 
 const MAX_TRIES = 50;
-
-function isDuplicate(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
-}
 
 /**
  * Issues the written notice (整改通知书) for a case's current assignment, once. Safe to run
@@ -18,7 +18,7 @@ function isDuplicate(err: unknown): boolean {
  * year's highest + 1, claimed by the same insert, so numbers never repeat and never skip.
  */
 export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queues' | 'config'>, caseId: string | Types.ObjectId): Promise<'issued' | 'exists' | 'not_due'> {
-  const c = await Case.findById(caseId).lean();
+  const c = await findCase(caseId);
   if (!c || c.status !== 'assigned' || !c.assignedUnitId || !c.deadlineDate) return 'not_due';
 
   let notice = await Notice.findOne({ caseId: c._id, assignmentNo: c.assignmentNo }).lean();
@@ -49,7 +49,7 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
         notice = created.toObject();
         outcome = 'issued';
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         // Either another run issued this very notice, or another notice took the number.
         notice = await Notice.findOne({ caseId: c._id, assignmentNo: c.assignmentNo }).lean();
       }
@@ -57,15 +57,19 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
     if (outcome === 'issued') ctx.logger.info({ caseId: String(c._id), noticeId: String(notice._id), seq: notice.seq, year }, 'notice.issued');
   }
 
-  await Case.updateOne(
-    { _id: c._id, assignmentNo: c.assignmentNo },
-    { $set: { noticeId: notice._id, noticePending: false } },
-  );
-  if (outcome === 'issued') {
-    await Case.updateOne({ _id: c._id }, { $push: { timeline: { at: notice.issuedAt, actor: { kind: 'system' }, action: 'notice_issued', unitId: notice.unitId, note: `${notice.year}-${notice.seq}` } } });
+  // The case points at its notice once, with the timeline event in the same claim: a run that
+  // died after creating the notice adds the event on its retry, and a repeat adds nothing.
+  try {
+    await recordEvent(ctx, c._id, 'notice_issued', SYSTEM, ['assigned'], {
+      guard: { assignmentNo: c.assignmentNo, noticeId: { $ne: notice._id } },
+      set: { noticeId: notice._id, noticePending: false },
+      event: { unitId: notice.unitId, note: `${notice.year}-${notice.seq}` },
+    });
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
   }
   // Recorded (and sent) once per notice whatever happens above; a repeat is a no-op.
-  await requestNotification(ctx, { key: `notice:${String(notice._id)}`, kind: 'notice-issued', caseId: c._id, unitId: notice.unitId, data: { noticeId: String(notice._id) } });
+  await requestMail(ctx, { key: `notice:${String(notice._id)}`, kind: 'notice-issued', caseId: c._id, unitId: notice.unitId, data: { noticeId: String(notice._id) } });
   await announceStatus(ctx, c, 'assigned', c.assignmentNo);
   return outcome;
 }

@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../auth/auth.middleware';
 import { Category } from '../cases/category.model';
-import { NotFoundError, ValidationError } from '../http/errors';
-import { parseOrThrow } from '../http/validate';
+import { NotFoundError, ValidationError } from '../platform/http/errors';
+import { parseOrThrow } from '../platform/http/validate';
 import { Unit } from '../units/unit.model';
 import { listActiveUnits, unitName } from '../units/unit.service';
 import { DEFAULT_DAYS, PRIORITIES, type Priority } from './deadline-policy.model';

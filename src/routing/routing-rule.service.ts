@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { ValidationError } from '../http/errors';
+import { ValidationError } from '../platform/http/errors';
 import { Category } from '../cases/category.model';
 import { findActiveUnit } from '../units/unit.service';
 import { RoutingRule } from './routing-rule.model';

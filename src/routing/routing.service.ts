@@ -1,7 +1,9 @@
 import type { Context } from '../context';
-import { Case } from '../cases/case.model';
-import { AppError } from '../http/errors';
-import { Unit } from '../units/unit.model';
+import { transition } from '../cases/case.lifecycle';
+import { findCase } from '../cases/case.service';
+import { SYSTEM } from '../cases/case.timeline';
+import { ConflictError } from '../platform/http/errors';
+import { activeUnitIds } from '../units/unit.service';
 import { assignCase } from './assignment.service';
 import { issueNotice } from './notice.service';
 import { RoutingRule } from './routing-rule.model';
@@ -11,7 +13,7 @@ export type RoutingOutcome = 'assigned' | 'triage' | 'skipped' | 'missing';
 
 export async function activeRules(): Promise<RuleView[]> {
   const rules = await RoutingRule.find({ active: true }).sort({ order: 1, _id: 1 }).lean();
-  const activeUnits = new Set((await Unit.find({ active: true }, { _id: 1 }).lean()).map((u) => String(u._id)));
+  const activeUnits = await activeUnitIds();
   return rules
     .filter((r) => r.useNamedUnit || (r.unitId && activeUnits.has(String(r.unitId))))
     .map((r) => ({
@@ -27,13 +29,13 @@ export async function activeRules(): Promise<RuleView[]> {
 
 /**
  * Routes one case after intake by the administrator's rules, or leaves it for the commission's
- * triage. Safe to run any number of times: the decision is claimed atomically on `submitted`
- * with `routedAt: null`, and the notice is unique per assignment.
+ * triage. Safe to run any number of times: the decision is a transition claimed on `submitted`,
+ * and the notice is unique per assignment.
  */
 export async function routeCase(ctx: Context, caseId: string): Promise<RoutingOutcome> {
-  const c = await Case.findById(caseId).lean();
+  const c = await findCase(caseId);
   if (!c) return 'missing';
-  if (c.status !== 'submitted' || c.routedAt) {
+  if (c.status !== 'submitted') {
     // Already decided: finish the notice in case the previous run died after assigning.
     if (c.status === 'assigned' && c.noticePending) await issueNotice(ctx, c._id);
     return 'skipped';
@@ -45,24 +47,17 @@ export async function routeCase(ctx: Context, caseId: string): Promise<RoutingOu
     targetUnitId: c.targetUnitId ? String(c.targetUnitId) : null,
   });
 
-  if (decision) {
-    try {
-      await assignCase(ctx, caseId, { unitId: decision.unitId, priority: decision.priority, by: { kind: 'system', rule: decision.rule } }, ['submitted']);
-    } catch (err) {
-      // The commission acted first (state changed): nothing left to do here.
-      if (err instanceof AppError && err.code === 'state_changed') return 'skipped';
-      throw err;
+  try {
+    if (decision) {
+      await assignCase(ctx, caseId, { unitId: decision.unitId, priority: decision.priority, by: SYSTEM, rule: decision.rule, firstOnly: true });
+      await issueNotice(ctx, caseId);
+      return 'assigned';
     }
-    await issueNotice(ctx, caseId);
-    return 'assigned';
+    await transition(ctx, caseId, 'await_triage', SYSTEM, { action: 'awaiting_triage', set: { routedAt: ctx.clock.now() } });
+    return 'triage';
+  } catch (err) {
+    // The commission acted first (assigned, rejected or split it): nothing left to do here.
+    if (err instanceof ConflictError) return 'skipped';
+    throw err;
   }
-
-  const now = ctx.clock.now();
-  const claimed = await Case.findOneAndUpdate(
-    { _id: c._id, status: 'submitted', routedAt: null },
-    { $set: { routedAt: now }, $push: { timeline: { at: now, actor: { kind: 'system' }, action: 'awaiting_triage' } } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (claimed) ctx.logger.info({ caseId }, 'case.awaiting_triage');
-  return claimed ? 'triage' : 'skipped';
 }

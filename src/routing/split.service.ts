@@ -1,16 +1,19 @@
 import { Types } from 'mongoose';
 import type { Context } from '../context';
-import { AppError, ValidationError } from '../http/errors';
-import { Case } from '../cases/case.model';
-import { Category } from '../cases/category.model';
-import { Complainant } from '../cases/complainant.model';
+import { CalendarGapError } from '../calendar/working-days';
+import { transition } from '../cases/case.lifecycle';
 import { nextCaseNumber } from '../cases/case.numbers';
-import { newTrackingCode } from '../cases/tracking';
+import { findCase } from '../cases/case.service';
+import { createCase, markCase } from '../cases/case.store';
+import { findActiveCategory } from '../cases/category.service';
+import { SYSTEM, type Actor } from '../cases/case.timeline';
+import { copyIdentity, trackingCodeOf } from '../cases/identity.service';
+import { ConflictError, ValidationError } from '../platform/http/errors';
+import { isDuplicateKey } from '../platform/mongo';
 import { findActiveUnit } from '../units/unit.service';
 import { assignCase } from './assignment.service';
 import type { Priority } from './deadline-policy.model';
 import { deadlineFrom, workingDaysFor } from './deadline.service';
-import { CalendarGapError } from '../calendar/working-days';
 
 export interface SplitPart {
   /** The form block it came from, for error keys. */
@@ -23,20 +26,20 @@ export interface SplitPart {
 
 /**
  * Splits one submission that concerns several units into one case per unit, each assigned with
- * its own notice and deadline. The original is closed with links to its parts (the filer's
- * tracking page lists them); each part keeps the filer's identity apart, like any case.
+ * its own notice and deadline. The original moves to `split` (not handled itself, so it never
+ * counts in a unit's figures) with links to its parts; the filer's tracking page lists them;
+ * each part keeps the filer's identity apart, like any case.
  */
-export async function splitCase(ctx: Context, caseId: string, parts: SplitPart[], userId: Types.ObjectId): Promise<string[]> {
-  if (!Types.ObjectId.isValid(caseId)) throw new AppError(404, 'not_found', 'not_found');
+export async function splitCase(ctx: Context, caseId: string, parts: SplitPart[], by: Actor): Promise<string[]> {
   const fields: Record<string, string> = {};
   for (const [i, p] of parts.entries()) {
     const at = p.index ?? i;
     if (!(await findActiveUnit(p.unitId))) fields[`parts.${at}.unitId`] = 'unknown_unit';
-    if (!(await Category.exists({ code: p.categoryCode, active: true }))) fields[`parts.${at}.categoryCode`] = 'unknown_category';
+    if (!(await findActiveCategory(p.categoryCode))) fields[`parts.${at}.categoryCode`] = 'unknown_category';
   }
   if (parts.length < 2) fields.parts = 'split_needs_two';
   // Every part's deadline must be computable before anything changes: a split that fails half
-  // way would leave the original closed with parts missing.
+  // way would leave the original split with parts missing.
   const now = ctx.clock.now();
   for (const [i, p] of parts.entries()) {
     try {
@@ -48,54 +51,63 @@ export async function splitCase(ctx: Context, caseId: string, parts: SplitPart[]
   }
   if (Object.keys(fields).length) throw new ValidationError(fields);
 
-  const parent = await Case.findOneAndUpdate(
-    { _id: caseId, status: { $in: ['submitted', 'triaged'] } },
-    {
-      $set: { status: 'closed', routedAt: now },
-      $push: { timeline: { at: now, actor: { kind: 'user', userId }, action: 'split', to: 'closed', note: String(parts.length) } },
-    },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!parent) throw new AppError(409, 'state_changed', 'state_changed');
-  const who = await Complainant.findOne({ caseId: parent._id }).lean();
+  // The plan (each part with its case id, chosen now) is claimed with the transition, so a split
+  // that stops half way is finished from it by the finish-split job, never left with parts missing.
+  const plan = parts.map((p) => ({ caseId: new Types.ObjectId(), unitId: new Types.ObjectId(p.unitId), categoryCode: p.categoryCode, description: p.description, priority: p.priority }));
+  await transition(ctx, caseId, 'split', by, { set: { routedAt: now, splitPlan: plan, splitPending: true }, event: { note: String(parts.length) } });
+  return finishSplit(ctx, caseId, by);
+}
 
+/**
+ * Creates and assigns every planned part that is not there yet; safe to run again (a part's case
+ * id is fixed by the plan, its assignment is claimed on `submitted`).
+ */
+export async function finishSplit(ctx: Context, caseId: string, by: Actor = SYSTEM): Promise<string[]> {
+  const parent = await findCase(caseId);
+  if (!parent || parent.status !== 'split' || !parent.splitPending) return parent?.splitInto ?? [];
+  const now = ctx.clock.now();
   const numbers: string[] = [];
-  for (const part of parts) {
-    const childId = new Types.ObjectId();
-    const number = await nextCaseNumber(now, ctx.config.TZ_COUNTY);
-    await Case.create({
-      _id: childId,
-      number,
-      channel: parent.channel,
-      categoryCode: part.categoryCode,
-      description: part.description,
-      place: parent.place,
-      eventDate: parent.eventDate,
-      concerns: parent.concerns,
-      fromCitizenMet: parent.fromCitizenMet,
-      filedBy: parent.filedBy,
-      campaignId: parent.campaignId,
-      letterId: parent.letterId,
-      attachments: parent.attachments,
-      splitFrom: parent._id,
-      submittedAt: parent.submittedAt,
-      routingQueued: true, // assigned below by the commission's decision; no routing job
-      timeline: [{ at: now, actor: { kind: 'user', userId }, action: 'split_from', note: parent.number }],
-    });
-    await Complainant.create({
-      caseId: childId,
-      anonymous: who?.anonymous ?? true,
-      name: who?.name ?? null,
-      phone: who?.phone ?? null,
-      email: who?.email ?? null,
-      trackingCode: newTrackingCode(),
-      // The filer follows the parts through the original's code; this secret is never shown.
-      secretHash: who?.secretHash ?? 'none',
-    });
-    await assignCase(ctx, String(childId), { unitId: part.unitId, priority: part.priority, by: { kind: 'user', userId } }, ['submitted']);
-    numbers.push(number);
+  for (const part of parent.splitPlan) {
+    let child = await findCase(part.caseId);
+    if (!child) {
+      try {
+        await createCase(
+          {
+            _id: part.caseId,
+            number: await nextCaseNumber(now, ctx.config.TZ_COUNTY),
+            channel: parent.channel,
+            categoryCode: part.categoryCode,
+            description: part.description,
+            place: parent.place,
+            eventDate: parent.eventDate,
+            concerns: parent.concerns,
+            fromCitizenMet: parent.fromCitizenMet,
+            filedBy: parent.filedBy,
+            campaignId: parent.campaignId,
+            letterId: parent.letterId,
+            attachments: parent.attachments,
+            splitFrom: parent._id,
+            submittedAt: parent.submittedAt,
+            routingQueued: true, // assigned here by the commission's decision; no routing job
+          },
+          { at: now, actor: by, action: 'split_from', note: parent.number },
+        );
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // another run created it first
+      }
+      child = (await findCase(part.caseId))!;
+    }
+    if (!(await trackingCodeOf(child._id))) await copyIdentity(parent._id, child._id);
+    if (child.status === 'submitted') {
+      try {
+        await assignCase(ctx, String(child._id), { unitId: String(part.unitId), priority: part.priority, by, firstOnly: true });
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    numbers.push(child.number);
   }
-  await Case.updateOne({ _id: parent._id }, { $set: { splitInto: numbers } });
-  ctx.logger.info({ caseId, parts: numbers.length }, 'case.split');
+  await markCase(parent._id, { splitInto: numbers, splitPending: false });
+  ctx.logger.info({ caseId, parts: numbers.length }, 'case.split_finished');
   return numbers;
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { PRIORITIES } from './deadline-policy.model';
 import { REJECT_REASONS } from './triage.service';
-import { optionalText } from '../http/validate';
+import { optionalText } from '../platform/http/validate';
 
 
 export const assignInput = z.object({
-  _csrf: z.string(),
   unitId: z.string({ error: 'required' }).regex(/^[a-f0-9]{24}$/, { error: 'unknown_unit' }),
   categoryCode: z.string({ error: 'required' }).trim().min(1, { error: 'required' }),
   priority: z.enum(PRIORITIES, { error: 'required' }),
@@ -23,7 +22,6 @@ export const assignInput = z.object({
 });
 
 export const rejectInput = z.object({
-  _csrf: z.string(),
   reason: z.enum(REJECT_REASONS, { error: 'required' }),
   note: z.string({ error: 'required' }).trim().min(4, { error: 'too_short' }).max(500, { error: 'too_long' }),
   duplicateOf: optionalText(20),
@@ -41,11 +39,13 @@ export const splitPart = z.object({
   description: z.string({ error: 'required' }).trim().min(10, { error: 'too_short' }).max(4000, { error: 'too_long' }),
 });
 
+type SplitFormPart = z.infer<typeof splitPart> & { index: number };
+
 /**
  * The split form's part blocks (`parts[i][field]`, up to 5). Blank blocks are ignored; errors
  * are keyed by the block the user filled in (`parts.<i>.<field>`).
  */
-export function parseSplitForm(body: Record<string, unknown>): { parts: (z.infer<typeof splitPart> & { index: number })[]; errors: Record<string, string> } {
+export function parseSplitForm(body: Record<string, unknown>): { data: SplitFormPart[]; errors?: undefined } | { data?: undefined; errors: Record<string, string> } {
   const blocks = new Map<number, Record<string, unknown>>();
   for (const [key, value] of Object.entries(body)) {
     const m = /^parts\[(\d)\]\[(unitId|categoryCode|priority|description)\]$/.exec(key);
@@ -54,7 +54,7 @@ export function parseSplitForm(body: Record<string, unknown>): { parts: (z.infer
     block[m[2]!] = value;
     blocks.set(Number(m[1]), block);
   }
-  const parts: (z.infer<typeof splitPart> & { index: number })[] = [];
+  const parts: SplitFormPart[] = [];
   const errors: Record<string, string> = {};
   for (const [index, block] of [...blocks.entries()].sort((a, b) => a[0] - b[0])) {
     if (!String(block.unitId ?? '').trim() && !String(block.description ?? '').trim()) continue;
@@ -63,5 +63,5 @@ export function parseSplitForm(body: Record<string, unknown>): { parts: (z.infer
     else for (const issue of parsed.error.issues) errors[`parts.${index}.${String(issue.path[0])}`] ??= issue.message;
   }
   if (!Object.keys(errors).length && parts.length < 2) errors.parts = 'split_needs_two';
-  return { parts, errors };
+  return Object.keys(errors).length ? { errors } : { data: parts };
 }

@@ -1,17 +1,17 @@
-import { Types } from 'mongoose';
 import type { Context } from '../context';
-import { AppError } from '../http/errors';
-import { Case } from '../cases/case.model';
 import { announceStatus } from '../cases/case.events';
-import { OPEN_STATES } from '../cases/case.states';
+import { transition } from '../cases/case.lifecycle';
+import { findCaseByNumber, listTriageQueue } from '../cases/case.service';
+import type { Actor } from '../cases/case.timeline';
 import { possibleDuplicates } from '../cases/duplicates';
+import { ValidationError } from '../platform/http/errors';
 
 export const REJECT_REASONS = ['out_of_scope', 'duplicate', 'no_grounds'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
-/** The triage queue: submitted cases the rules left for the commission, oldest first. */
+/** The triage queue: cases the rules left for the commission (or not yet routed), oldest first. */
 export async function triageQueue(limit = 100) {
-  const cases = await Case.find({ status: { $in: ['submitted', 'triaged'] } }).sort({ submittedAt: 1 }).limit(limit).lean();
+  const cases = await listTriageQueue(limit);
   return Promise.all(
     cases.map(async (c) => ({
       id: String(c._id),
@@ -23,7 +23,7 @@ export async function triageQueue(limit = 100) {
       description: c.description,
       assignedUnitId: null,
       targetUnitId: c.targetUnitId ? String(c.targetUnitId) : null,
-      routed: !!c.routedAt,
+      routed: c.status === 'triaged',
       duplicates: (await possibleDuplicates(c, 5)).length,
     })),
   );
@@ -31,35 +31,19 @@ export async function triageQueue(limit = 100) {
 
 /**
  * Rejects a case the commission will not handle, with a reason the filer sees. Only from
- * triage: once a unit has it, the case is re-routed or closed through its handling, not rejected.
+ * triage (the transition table): once a unit has it, the case is re-routed or closed through
+ * its handling, not rejected.
  */
-export async function rejectCase(
-  ctx: Pick<Context, 'clock' | 'logger' | 'queues'>,
-  caseId: string,
-  input: { reason: RejectReason; note: string; duplicateOf?: string },
-  userId: Types.ObjectId,
-) {
-  if (!Types.ObjectId.isValid(caseId)) throw new AppError(404, 'not_found', 'not_found');
+export async function rejectCase(ctx: Pick<Context, 'clock' | 'logger' | 'queues'>, caseId: string, input: { reason: RejectReason; note: string; duplicateOf?: string }, by: Actor) {
   if (input.reason === 'duplicate') {
-    const original = input.duplicateOf ? await Case.findOne({ number: input.duplicateOf }, { _id: 1 }).lean() : null;
-    if (!original || String(original._id) === caseId) throw new AppError(400, 'validation_failed', 'validation_failed', { duplicateOf: 'unknown_case' });
+    const original = input.duplicateOf ? await findCaseByNumber(input.duplicateOf) : null;
+    if (!original || String(original._id) === caseId) throw new ValidationError({ duplicateOf: 'unknown_case' });
   }
-  const now = ctx.clock.now();
-  const claimed = await Case.findOneAndUpdate(
-    { _id: caseId, status: { $in: ['submitted', 'triaged'] } },
-    {
-      $set: { status: 'rejected', rejection: { reason: input.reason, note: input.note, duplicateOf: input.duplicateOf ?? null }, routedAt: now },
-      $push: { timeline: { at: now, actor: { kind: 'user', userId }, action: 'rejected', to: 'rejected', note: input.reason } },
-    },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!claimed) throw new AppError(409, 'state_changed', 'state_changed');
-  ctx.logger.info({ caseId, reason: input.reason }, 'case.rejected');
+  const claimed = await transition(ctx, caseId, 'reject', by, {
+    action: 'rejected',
+    set: { rejection: { reason: input.reason, note: input.note, duplicateOf: input.duplicateOf ?? null }, routedAt: ctx.clock.now() },
+    event: { note: input.reason },
+  });
   await announceStatus(ctx, claimed, 'rejected', 1);
   return claimed;
-}
-
-/** Open cases count for the commission's overview. */
-export async function openCount(): Promise<number> {
-  return Case.countDocuments({ status: { $in: OPEN_STATES } });
 }

@@ -1,6 +1,6 @@
 import unitsFile from '../../seed/units.json';
 import { Category } from '../cases/category.model';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from '../users/password';
 import { seedCalendar } from '../calendar/calendar.service';
 import { seedDeadlinePolicies } from '../routing/deadline.service';
 import { seedRoutingRules } from '../routing/routing-rule.service';

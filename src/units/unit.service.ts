@@ -16,3 +16,18 @@ export async function findActiveUnit(id: string) {
 export function unitName(unit: Pick<UnitFields, 'nameZh' | 'nameEn'>, lang: string): string {
   return lang === 'en' ? unit.nameEn : unit.nameZh;
 }
+
+export async function findUnit(id: Types.ObjectId | string | null | undefined) {
+  if (!id || !Types.ObjectId.isValid(String(id))) return null;
+  return Unit.findById(id).lean();
+}
+
+export async function activeUnitIds(): Promise<Set<string>> {
+  return new Set((await Unit.find({ active: true }, { _id: 1 }).lean()).map((u) => String(u._id)));
+}
+
+/** Every unit's names by id (inactive ones too: old cases keep their unit's name). */
+export async function unitNamesById(): Promise<Map<string, Pick<UnitFields, 'code' | 'series' | 'nameZh' | 'nameEn'>>> {
+  const units = await Unit.find({}, { code: 1, series: 1, nameZh: 1, nameEn: 1 }).lean();
+  return new Map(units.map((u) => [String(u._id), u]));
+}

@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express';
 import { requireRole } from '../auth/auth.middleware';
 import type { Context } from '../context';
-import { NotFoundError, ValidationError } from '../http/errors';
-import { parseOrThrow } from '../http/validate';
+import { NotFoundError, ValidationError } from '../platform/http/errors';
+import { parseOrThrow } from '../platform/http/validate';
 import { listActiveUnits } from '../units/unit.service';
 import { newUserInput } from './user.schemas';
 import { createUser, listUsers, setUserActive } from './user.service';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/working-days';
 import { ROLES } from './user.model';
-import { optionalText } from '../http/validate';
+import { optionalText } from '../platform/http/validate';
 
 const date = optionalText(10).refine((v) => v === undefined || isIsoDate(v), { error: 'invalid_date' });
 

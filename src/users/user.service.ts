@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { Context } from '../context';
-import { ValidationError } from '../http/errors';
-import { hashPassword } from '../auth/password';
+import { ValidationError } from '../platform/http/errors';
+import { hashPassword } from './password';
 import { findActiveUnit } from '../units/unit.service';
 import { User } from './user.model';
 import type { NewUserInput } from './user.schemas';

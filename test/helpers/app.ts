@@ -1,7 +1,8 @@
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
-import { createMailer, type Mailer } from '../../src/notifications/mailer';
-import { startWorkers, type RunningWorkers } from '../../workers/workers';
+import { createMailer, type Mailer } from '../../src/platform/mail/transport';
+import { startWorkers, type RunningWorkers } from '../../src/platform/jobs/worker';
+import { registry } from '../../src/registry';
 import { givenReferenceData } from './builders';
 import { createTestContext, resetData, type TestContext } from './context';
 import { startSmtp, type TestSmtp } from './smtp';
@@ -56,7 +57,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   };
 
   const start = (c: TestContext, mailer = createMailer(c.config.SMTP_URL, c.config.MAIL_FROM)) =>
-    startWorkers({ ...c, mailer }, WORKER_CONCURRENCY);
+    startWorkers({ ...c, mailer, registry }, WORKER_CONCURRENCY);
 
   beforeAll(async () => {
     if (options.smtp) smtp = await startSmtp();

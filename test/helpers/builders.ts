@@ -1,4 +1,4 @@
-import { hashPassword } from '../../src/auth/password';
+import { hashPassword } from '../../src/users/password';
 import { Category } from '../../src/cases/category.model';
 import { seedReferenceData } from '../../src/seed/seed.service';
 import { Unit } from '../../src/units/unit.model';

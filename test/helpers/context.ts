@@ -5,7 +5,8 @@ import { loadConfig, type Config } from '../../src/config';
 import type { Context } from '../../src/context';
 import { connectMongo } from '../../src/db';
 import { createLogger } from '../../src/logger';
-import { Queues } from '../../src/queues';
+import { Queues } from '../../src/platform/jobs/queues';
+import { QUEUE_NAMES } from '../../src/registry';
 import { createFailFastRedis, waitReady } from '../../src/redis';
 
 /** Config for a test file: its own database and Redis key prefix per Jest worker. */
@@ -44,7 +45,7 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   redis.on('error', () => undefined);
   queueRedis.on('error', () => undefined);
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
-  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: 3 });
+  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: 3 }, QUEUE_NAMES);
   const ctx: TestContext = {
     config,
     clock: new FixedClock(new Date('2026-03-02T02:00:00Z')),

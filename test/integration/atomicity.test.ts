@@ -1,5 +1,5 @@
 import { Case } from '../../src/cases/case.model';
-import { fileComplaint } from '../../src/cases/case.service';
+import { fileComplaint } from '../../src/intake/filing.service';
 import { useTestApp } from '../helpers/app';
 
 // The whole design rests on single-document updates being atomic (DESIGN section 5). MongoDB

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service';
 import { Case } from '../../src/cases/case.model';
-import { fileComplaint } from '../../src/cases/case.service';
+import { fileComplaint } from '../../src/intake/filing.service';
 import { Category } from '../../src/cases/category.model';
 import { Complainant } from '../../src/cases/complainant.model';
 import { routeCase } from '../../src/routing/routing.service';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service';
-import { fileComplaint } from '../../src/cases/case.service';
+import { fileComplaint } from '../../src/intake/filing.service';
 import { routeCase } from '../../src/routing/routing.service';
 import { ROLES, type Role } from '../../src/users/user.model';
 import { useTestApp } from '../helpers/app';

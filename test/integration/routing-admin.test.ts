@@ -1,5 +1,5 @@
 import { Case } from '../../src/cases/case.model';
-import { fileComplaint } from '../../src/cases/case.service';
+import { fileComplaint } from '../../src/intake/filing.service';
 import { DeadlinePolicy } from '../../src/routing/deadline-policy.model';
 import { workingDaysFor } from '../../src/routing/deadline.service';
 import { RoutingRule } from '../../src/routing/routing-rule.model';
@@ -98,10 +98,10 @@ describe('routing rules kept by the administrator', () => {
     expect(c.deadlineDays).toBe(10);
   });
 
-  it('when a complaint matches no rule and names no unit, then it stays submitted and waits for triage', async () => {
+  it('when a complaint matches no rule and names no unit, then it waits for triage', async () => {
     const { outcome, c } = await fileAndRoute({ description: '反映某部门工作人员上班时间玩手机游戏。' });
     expect(outcome).toBe('triage');
-    expect(c.status).toBe('submitted');
+    expect(c.status).toBe('triaged');
     expect(c.assignedUnitId ?? null).toBeNull();
     expect(c.routedAt).not.toBeNull();
     expect(c.timeline.at(-1)?.action).toBe('awaiting_triage');
@@ -118,7 +118,7 @@ describe('routing rules kept by the administrator', () => {
 
     const off = await fileAndRoute({ description: '招商引资项目审批拖了半年没有结果。' });
     expect(off.outcome).toBe('triage');
-    expect(off.c.status).toBe('submitted');
+    expect(off.c.status).toBe('triaged');
     expect(off.c.timeline.at(-1)?.action).toBe('awaiting_triage');
 
     await b.agent.post(`/admin/rules/${id}/active`).type('form').send({ _csrf: csrf, active: 'true' }).expect(303);

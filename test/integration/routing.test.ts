@@ -1,9 +1,10 @@
 import request from 'supertest';
 import { Case } from '../../src/cases/case.model';
-import { fileComplaint } from '../../src/cases/case.service';
-import { Notification } from '../../src/notifications/notification.model';
-import { Queues } from '../../src/queues';
-import { reconcile } from '../../src/reconcile/reconcile.service';
+import { fileComplaint } from '../../src/intake/filing.service';
+import { Notification } from '../../src/platform/mail/notification.model';
+import { Queues } from '../../src/platform/jobs/queues';
+import { reconcile } from '../../src/platform/jobs/reconcile.job';
+import { JOBS } from '../../src/registry';
 import { createFailFastRedis } from '../../src/redis';
 import { assignCase } from '../../src/routing/assignment.service';
 import { Notice } from '../../src/routing/notice.model';
@@ -83,7 +84,7 @@ describe('triage', () => {
     const res = await b.agent.post(`/commission/cases/${filed.id}/assign`).type('form').send({ _csrf: csrf, assignmentNo: '0', unitId: 'nope', categoryCode: 'business_env', priority: 'soon', workingDays: '0' });
     expect(res.status).toBe(400);
     for (const field of ['unitId', 'priority', 'workingDays']) expect(res.text).toContain(`id="${field}-error"`);
-    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'submitted', assignmentNo: 0 });
+    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'triaged', assignmentNo: 0 });
     expect(await Notice.countDocuments()).toBe(0);
   });
 
@@ -148,7 +149,7 @@ describe('notices: numbering and exactly once', () => {
     const cases = [];
     for (let i = 0; i < 12; i++) cases.push(await fileComplaint(t.ctx, { categoryCode: 'other', description: `并发交办测试第${i + 1}件，内容足够长。` }, { channel: 'web' }));
     await RoutingRule.deleteMany({}); // nothing automatic: the commission assigns all at once
-    await Promise.all(cases.map((c) => assignCase(t.ctx, c.id, { unitId: String(unit._id), priority: 'normal', by: { kind: 'user' } }, ['submitted'])));
+    await Promise.all(cases.map((c) => assignCase(t.ctx, c.id, { unitId: String(unit._id), priority: 'normal', by: { kind: 'user' }, firstOnly: true })));
     // The worker's jobs and direct calls race for the same notices.
     await Promise.all(cases.flatMap((c) => [issueNotice(t.ctx, c.id), issueNotice(t.ctx, c.id)]));
     const notices = await Notice.find({ year: 2026 }).lean();
@@ -179,7 +180,7 @@ describe('notices: numbering and exactly once', () => {
     deadRedis.disconnect();
     expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'assigned', noticePending: true, noticeId: null });
 
-    await reconcile(t.ctx);
+    await reconcile(t.ctx, JOBS);
     await until(() => Case.findOne({ _id: filed.id, noticePending: false, noticeId: { $ne: null } }).lean());
     const [mail] = await t.smtp.waitForMails(1);
     expect(mail!.to).toEqual([unitEmail('CM08')]);
@@ -209,7 +210,7 @@ describe('split', () => {
     const res = await b.agent.post(`/commission/cases/${filed.id}/split`).type('form').send({ _csrf: csrf, ...part(0, String(le02._id)), ...part(1, String(le03._id)) });
     expect(res.status).toBe(400);
     expect(res.text).toContain('工作日历缺少该年度');
-    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'submitted', splitInto: [] });
+    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'triaged', splitInto: [] });
     expect(await Case.countDocuments()).toBe(1);
   });
 
@@ -237,7 +238,7 @@ describe('split', () => {
       })
       .expect(303);
     const parent = await Case.findById(filed.id).lean();
-    expect(parent).toMatchObject({ status: 'closed' });
+    expect(parent).toMatchObject({ status: 'split', splitPending: false });
     expect(parent!.splitInto).toHaveLength(2);
     const parts = await until(async () => {
       const found = await Case.find({ splitFrom: parent!._id, noticeId: { $ne: null } }).sort({ number: 1 }).lean();

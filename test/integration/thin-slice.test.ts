@@ -2,10 +2,11 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { Case } from '../../src/cases/case.model';
 import { Complainant } from '../../src/cases/complainant.model';
-import { createMailer } from '../../src/notifications/mailer';
-import { Notification } from '../../src/notifications/notification.model';
-import { Queues } from '../../src/queues';
-import { reconcile } from '../../src/reconcile/reconcile.service';
+import { createMailer } from '../../src/platform/mail/transport';
+import { Notification } from '../../src/platform/mail/notification.model';
+import { Queues } from '../../src/platform/jobs/queues';
+import { reconcile } from '../../src/platform/jobs/reconcile.job';
+import { JOBS } from '../../src/registry';
 import { createFailFastRedis } from '../../src/redis';
 import { routeCase } from '../../src/routing/routing.service';
 import { unitEmail } from '../../src/seed/seed.service';
@@ -74,7 +75,7 @@ describe('the thin slice: public complaint → routing worker → email to the u
     const res = await fileOnPage({ categoryCode: 'business_env', description: '开发区项目审批材料反复被退回，没有一次性告知。' });
     expect(res.status).toBe(303);
     const c = await until(() => Case.findOne({ routedAt: { $ne: null } }).lean());
-    expect(c.status).toBe('submitted');
+    expect(c.status).toBe('triaged');
     expect(c.assignedUnitId).toBeNull();
     expect(c.timeline.map((e) => e.action)).toEqual(['submitted', 'awaiting_triage']);
     const identity = await Complainant.findOne({ caseId: c._id }).lean();
@@ -158,7 +159,7 @@ describe('exactly once, and nothing lost', () => {
     deadRedis.disconnect();
 
     // The scheduled reconciler in the running worker may get there first; either way it is queued once.
-    await reconcile(t.ctx);
+    await reconcile(t.ctx, JOBS);
     const routed = await until(() => Case.findOne({ _id: saved!._id, status: 'assigned' }).lean());
     expect(routed.routingQueued).toBe(true);
     const [mail] = await t.smtp.waitForMails(1);
@@ -197,13 +198,13 @@ describe('when delivery keeps failing', () => {
     const givenUp = await until(() => Notification.findOne({ kind: 'notice-issued', queued: false, status: 'pending', attempts: { $gte: 3 } }).lean(), 30000);
     expect(givenUp.lastError).toBe('ESOCKET CONN connect ECONNREFUSED');
     await t.restartWorkers();
-    expect((await reconcile(t.ctx)).notifications).toBe(1);
+    expect((await reconcile(t.ctx, JOBS))['send-notification']).toBe(1);
     await until(() => Notification.findOne({ _id: givenUp._id, status: 'sent' }).lean());
     expect(t.smtp.mails.filter((m) => m.to.includes(unitEmail('LE06')))).toHaveLength(1);
   });
 
   it('when an SMTP server rejects the recipient, then the recorded error does not quote the address', async () => {
-    const { smtpFailure } = await import('../../src/notifications/notification.service');
+    const { smtpFailure } = await import('../../src/platform/mail/outbox');
     const err = Object.assign(new Error("Can't send mail - all recipients were rejected: 550 <zhang.san@example.com>: no such user"), { code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' });
     expect(smtpFailure(err)).toBe('EENVELOPE SMTP 550 RCPT TO');
   });

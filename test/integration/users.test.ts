@@ -1,4 +1,4 @@
-import { verifyPassword } from '../../src/auth/password';
+import { verifyPassword } from '../../src/users/password';
 import { User } from '../../src/users/user.model';
 import { useTestApp } from '../helpers/app';
 import { givenUser, unitByCode } from '../helpers/builders';

@@ -1,5 +1,5 @@
 import { countyYear, formatCaseNumber } from '../../src/cases/case.numbers';
-import { canTransition, CASE_STATES, FINAL_STATES, OPEN_STATES } from '../../src/cases/case.states';
+import { canTransition, CASE_STATES, FINAL_STATES, fromStates, OPEN_STATES, TRANSITIONS } from '../../src/cases/case.states';
 
 describe('case numbers', () => {
   it('when a case is filed late on 31 December UTC, then it counts in the county year (Asia/Shanghai)', () => {
@@ -13,16 +13,25 @@ describe('case numbers', () => {
 });
 
 describe('case states', () => {
-  it('when a case is closed or rejected, then no transition leaves it', () => {
+  it('when a case is closed, rejected or split, then no transition leaves it', () => {
     for (const final of FINAL_STATES) for (const to of CASE_STATES) expect(canTransition(final, to)).toBe(false);
   });
-  it('when submitted, then it can be assigned or rejected but not resolved', () => {
+  it('when submitted, then it can be assigned, rejected or split but not resolved', () => {
     expect(canTransition('submitted', 'assigned')).toBe(true);
     expect(canTransition('submitted', 'rejected')).toBe(true);
+    expect(canTransition('submitted', 'split')).toBe(true);
     expect(canTransition('submitted', 'resolved')).toBe(false);
   });
-  it('when a rectification report is returned, then the case goes back to assigned', () => {
-    expect(canTransition('responded', 'assigned')).toBe(true);
+  it('when a unit has the case, then the commission may re-route it but not reject or split it', () => {
+    expect(fromStates('reroute')).toEqual(['assigned', 'acknowledged']);
+    expect(fromStates('reject')).not.toContain('assigned');
+    expect(fromStates('split')).not.toContain('assigned');
+  });
+  it('every transition starts from open states and ends in a known state', () => {
+    for (const [name, t] of Object.entries(TRANSITIONS)) {
+      for (const from of t.from) expect([name, FINAL_STATES.includes(from)]).toEqual([name, false]);
+      expect(CASE_STATES).toContain(t.to);
+    }
   });
   it('open states are neither final nor resolved', () => {
     for (const s of OPEN_STATES) expect([...FINAL_STATES, 'resolved']).not.toContain(s);

@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from '../../src/auth/password';
+import { hashPassword, verifyPassword } from '../../src/users/password';
 
 describe('password hashing', () => {
   it('when the right password is given, then it verifies; a wrong one does not', async () => {

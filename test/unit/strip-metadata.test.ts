@@ -1,4 +1,4 @@
-import { stripJpeg, stripPng } from '../../src/intake/strip-metadata';
+import { stripJpeg, stripPng } from '../../src/platform/files/strip-metadata';
 
 function segment(marker: number, payload: string): Buffer {
   const body = Buffer.from(payload, 'latin1');

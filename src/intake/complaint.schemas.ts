@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/working-days';
-import { optionalText } from '../http/validate';
+import { optionalText } from '../platform/http/validate';
 
 // Reasons are message keys, shown in the user's language next to the field (see i18n `field.*`).
 // Forms send '' for empty fields: blank optional fields are left out.

@@ -31,6 +31,16 @@ export class UnauthorizedError extends AppError {
     super(401, 'unauthorized', message);
   }
 }
+/**
+ * The record is no longer in a state that allows the action (someone else acted first, or the
+ * action does not apply to it now). Pages show a conflict message; the API answers
+ * 409 `{"error":"invalid_state"}`.
+ */
+export class ConflictError extends AppError {
+  constructor(code = 'invalid_state') {
+    super(409, code, code);
+  }
+}
 export class TooManyRequestsError extends AppError {
   constructor(public readonly retryAfterSeconds: number) {
     super(429, 'too_many_requests', 'too_many_requests');

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Context } from '../context';
+import type { Context } from '../../context';
 import { TooManyRequestsError } from './errors';
 import { hitLimit } from './rate-limit';
 

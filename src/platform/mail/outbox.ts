@@ -1,17 +1,19 @@
 import { getSystemErrorName } from 'node:util';
 import type { Types } from 'mongoose';
-import { tryEnqueue, type Context } from '../context';
-import { sendNotificationJob } from '../queues';
+import { z } from 'zod';
+import type { Context } from '../../context';
+import { defineJob, type JobContext } from '../jobs/define-job';
+import { tryEnqueue } from '../jobs/enqueue';
+import type { MailDefinition, MailKind, MailKinds } from './mail.kinds';
 import { Notification } from './notification.model';
-import type { Mailer } from './mailer';
-import { renderNotification } from './templates';
 
-export interface NotificationRequest {
+export interface MailRequest<K extends MailKind> {
+  /** Deterministic per event (e.g. `notice:<noticeId>`): a repeated call finds the record and mails once. */
   key: string;
-  kind: string;
+  kind: K;
   caseId?: Types.ObjectId | null;
   unitId?: Types.ObjectId | null;
-  data?: Record<string, string | number> | null;
+  data: MailKinds[K];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface NotificationRequest {
  * deterministic key) makes a repeated call a no-op and lets the reconciler finish the job if
  * Redis is down now.
  */
-export async function requestNotification(ctx: Pick<Context, 'queues' | 'logger'>, req: NotificationRequest): Promise<void> {
+export async function requestMail<K extends MailKind>(ctx: Pick<Context, 'queues' | 'logger'>, req: MailRequest<K>): Promise<void> {
   const doc = await Notification.findOneAndUpdate(
     { key: req.key },
     { $setOnInsert: { key: req.key, kind: req.kind, caseId: req.caseId ?? null, unitId: req.unitId ?? null, data: req.data ?? null } },
@@ -29,25 +31,27 @@ export async function requestNotification(ctx: Pick<Context, 'queues' | 'logger'
   await queueDelivery(ctx, String(doc._id));
 }
 
-export async function queueDelivery(ctx: Pick<Context, 'queues' | 'logger'>, notificationId: string): Promise<boolean> {
-  const queued = await tryEnqueue(ctx, sendNotificationJob, { notificationId });
+async function queueDelivery(ctx: Pick<Context, 'queues' | 'logger'>, notificationId: string): Promise<boolean> {
+  const queued = await tryEnqueue(ctx, sendMailJob, { notificationId });
   if (queued) await Notification.updateOne({ _id: notificationId }, { $set: { queued: true } });
   return queued;
 }
 
 /**
- * Sends one notification. Throws on SMTP failure so BullMQ retries with backoff; the error is
- * kept on the record so staff can see it on the case.
+ * Sends one owed mail, written by its kind's renderer. Throws on SMTP failure so BullMQ retries
+ * with backoff; the reason is kept on the record so staff can see it on the case.
  */
-export async function deliverNotification(
-  ctx: Pick<Context, 'logger' | 'clock' | 'config'> & { mailer: Mailer },
+export async function deliverMail(
+  ctx: Pick<JobContext, 'logger' | 'clock' | 'config' | 'mailer' | 'registry'>,
   notificationId: string,
 ): Promise<'sent' | 'already_sent' | 'missing' | 'no_recipient'> {
   const doc = await Notification.findById(notificationId).lean();
   if (!doc) return 'missing';
   if (doc.status === 'sent') return 'already_sent';
 
-  const mail = await renderNotification(doc, { baseUrl: ctx.config.BASE_URL });
+  const definition = ctx.registry.mails.find((m) => m.kind === doc.kind) as MailDefinition | undefined;
+  if (!definition) throw new Error(`no renderer for mail kind ${doc.kind}`);
+  const mail = await definition.render({ kind: doc.kind as MailKind, caseId: doc.caseId, unitId: doc.unitId, data: (doc.data ?? {}) as never }, { baseUrl: ctx.config.BASE_URL });
   if (!mail || mail.to.length === 0) {
     await Notification.updateOne({ _id: doc._id }, { $set: { status: 'failed', lastError: 'no_recipient' } });
     ctx.logger.warn({ notificationId, kind: doc.kind }, 'notification.no_recipient');
@@ -79,3 +83,26 @@ export function smtpFailure(err: unknown): string {
   if (e.syscall && typeof e.errno === 'number' && e.errno < 0) parts.push(`${e.syscall} ${getSystemErrorName(e.errno)}`);
   return parts.join(' ');
 }
+
+/** The mails owed for a case and how delivery went (shown to commission staff on the case). */
+export async function mailsForCase(caseId: Types.ObjectId) {
+  return Notification.find({ caseId }, { kind: 1, status: 1, attempts: 1, lastError: 1, sentAt: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean();
+}
+
+export const sendMailJob = defineJob<{ notificationId: string }>({
+  name: 'send-notification',
+  queue: 'notifications',
+  payload: z.object({ notificationId: z.string().regex(/^[a-f0-9]{24}$/) }),
+  jobId: (p) => `notify-${p.notificationId}`,
+  handle: (ctx, { notificationId }) => deliverMail(ctx, notificationId),
+  // SMTP down longer than the retries last: the reconciler tries again every RECONCILE_EVERY_SECONDS.
+  onGiveUp: async (_ctx, { notificationId }) => {
+    await Notification.updateOne({ _id: notificationId, status: 'pending' }, { $set: { queued: false } });
+  },
+  pending: {
+    find: async (limit) => (await Notification.find({ queued: false, status: 'pending' }, { _id: 1 }).limit(limit).lean()).map((n) => ({ notificationId: String(n._id) })),
+    queued: async ({ notificationId }) => {
+      await Notification.updateOne({ _id: notificationId }, { $set: { queued: true } });
+    },
+  },
+});

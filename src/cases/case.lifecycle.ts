@@ -1,0 +1,89 @@
+import type { Types, UpdateQuery } from 'mongoose';
+import type { Context } from '../context';
+import { ConflictError, NotFoundError } from '../platform/http/errors';
+import { isObjectId } from '../platform/http/validate';
+import { Case, type CaseFields, type CaseLean } from './case.model';
+import { TRANSITIONS, type CaseState, type TransitionName } from './case.states';
+import type { Actor, EventDetails, TimelineAction } from './case.timeline';
+
+/** Fields a change may set besides the state; `status` only ever comes from the transition. */
+export type CaseSet = Record<string, unknown> & { status?: never; timeline?: never; _id?: never };
+
+export interface CaseChange {
+  /** Conditions besides the state that must still hold (e.g. the assignment the user saw). */
+  guard?: Record<string, unknown>;
+  set?: CaseSet;
+  inc?: Record<string, number>;
+  /** Appends to arrays other than the timeline. */
+  push?: Record<string, unknown>;
+  event?: EventDetails;
+}
+
+type Id = string | Types.ObjectId;
+
+/**
+ * The one gate for state changes. Claims the transition atomically on the states it may start
+ * from (one findOneAndUpdate: of two people acting at once, one wins), appends the typed timeline
+ * event, logs it, and answers the case as it is now. A case no longer in an allowed state, or no
+ * longer meeting the guard, is a ConflictError (409 `invalid_state`); an unknown case is 404.
+ */
+export async function transition(ctx: Pick<Context, 'clock' | 'logger'>, caseId: Id, name: TransitionName, actor: Actor, change: CaseChange & { action?: TimelineAction } = {}): Promise<CaseLean> {
+  const { from, to } = TRANSITIONS[name];
+  const action = change.action ?? (name as TimelineAction);
+  const claimed = await claim(ctx, caseId, from, { ...change, set: { ...change.set, status: to } as Record<string, unknown> }, actor, action, to);
+  ctx.logger.info({ caseId: String(caseId), transition: name, to, actor: actor.kind, role: actor.role ?? undefined }, `case.${action}`);
+  return claimed;
+}
+
+/**
+ * An event that does not change the state (a supplement, a rating, a contact): allowed only in
+ * the given states, claimed and appended the same way.
+ */
+export async function recordEvent(ctx: Pick<Context, 'clock' | 'logger'>, caseId: Id, action: TimelineAction, actor: Actor, states: readonly CaseState[], change: CaseChange = {}): Promise<CaseLean> {
+  const claimed = await claim(ctx, caseId, states, change, actor, action, null);
+  ctx.logger.info({ caseId: String(caseId), actor: actor.kind, role: actor.role ?? undefined }, `case.${action}`);
+  return claimed;
+}
+
+async function claim(
+  ctx: Pick<Context, 'clock'>,
+  caseId: Id,
+  states: readonly CaseState[],
+  change: Omit<CaseChange, 'set'> & { set?: Record<string, unknown> },
+  actor: Actor,
+  action: TimelineAction,
+  to: CaseState | null,
+): Promise<CaseLean> {
+  if (!isObjectId(String(caseId))) throw new NotFoundError();
+  // Claimed on the exact state just read, so the event's "from" is true; if someone else moved
+  // the case meanwhile to another allowed state, try again on that one.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await Case.findById(caseId, { status: 1 }).lean();
+    if (!current) throw new NotFoundError();
+    if (!states.includes(current.status)) throw new ConflictError();
+    const now = ctx.clock.now();
+    const update: UpdateQuery<CaseFields> = {
+      $push: {
+        ...change.push,
+        timeline: {
+          at: now,
+          actor: { kind: actor.kind, userId: actor.userId ?? null, role: actor.role ?? null },
+          action,
+          from: to ? current.status : null,
+          to,
+          unitId: change.event?.unitId ?? null,
+          note: change.event?.note ?? null,
+          data: change.event?.data ?? null,
+        },
+      },
+    };
+    if (change.set && Object.keys(change.set).length) update.$set = change.set;
+    if (change.inc) update.$inc = change.inc;
+    const claimed = await Case.findOneAndUpdate({ ...change.guard, _id: caseId, status: current.status }, update, { returnDocument: 'after' }).lean<CaseLean>();
+    if (claimed) return claimed;
+    // Still in the same state, so the guard no longer holds (e.g. someone re-assigned it).
+    const again = await Case.findById(caseId, { status: 1 }).lean();
+    if (!again || again.status === current.status) throw new ConflictError();
+  }
+  throw new ConflictError();
+}

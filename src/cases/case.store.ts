@@ -1,0 +1,37 @@
+import type { Types } from 'mongoose';
+import { Case, type CaseFields } from './case.model';
+import type { Actor } from './case.timeline';
+
+/** What a new case starts with; the state is always `submitted`, the timeline its first event. */
+export type NewCase = Pick<CaseFields, 'number' | 'channel' | 'categoryCode' | 'description' | 'submittedAt'> & { _id: Types.ObjectId } & Record<string, unknown> & { status?: never; timeline?: never };
+
+/** Saves a new case (filed, or a part of a split one) with its first timeline event. */
+export async function createCase(fields: NewCase, first: { at: Date; actor: Actor; action: 'submitted' | 'split_from'; note: string | null }): Promise<void> {
+  await Case.create({
+    ...fields,
+    status: 'submitted',
+    timeline: [
+      {
+        at: first.at,
+        actor: { kind: first.actor.kind, userId: first.actor.userId ?? null, role: first.actor.role ?? null },
+        action: first.action,
+        to: first.action === 'submitted' ? 'submitted' : null,
+        note: first.note,
+      },
+    ],
+  });
+}
+
+/** Undoes a half-saved submission (its identity could not be saved): as if never filed. */
+export async function discardCase(id: Types.ObjectId): Promise<void> {
+  await Case.deleteOne({ _id: id });
+}
+
+/** Bookkeeping flags that are not part of the lifecycle (what the reconciler looks for). */
+export type CaseFlags = Partial<Pick<CaseFields, 'routingQueued' | 'noticePending' | 'splitInto' | 'splitPending'>>;
+
+/** Sets bookkeeping flags; `guard` narrows which version of the case it applies to. */
+export async function markCase(id: Types.ObjectId | string, flags: CaseFlags, guard: Record<string, unknown> = {}): Promise<boolean> {
+  const res = await Case.updateOne({ ...guard, _id: id }, { $set: flags });
+  return res.modifiedCount === 1;
+}

@@ -1,0 +1,41 @@
+import type { Types } from 'mongoose';
+import type { Role } from '../platform/roles';
+
+/** Every kind of timeline event. Events are appended, never edited or deleted. */
+export const TIMELINE_ACTIONS = [
+  'submitted',
+  'awaiting_triage',
+  'assigned',
+  'rerouted',
+  'rejected',
+  'split',
+  'split_from',
+  'notice_issued',
+  'supplemented',
+  'rated',
+] as const;
+export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
+
+/** What the filer sees on the tracking page: their own steps and the outcome, no internal ones. */
+export const FILER_VISIBLE_ACTIONS: readonly TimelineAction[] = ['submitted', 'awaiting_triage', 'assigned', 'rerouted', 'rejected', 'split', 'supplemented', 'rated'];
+
+export interface Actor {
+  kind: 'citizen' | 'user' | 'system';
+  userId?: Types.ObjectId | null;
+  role?: Role | null;
+}
+
+export const SYSTEM: Actor = { kind: 'system' };
+export const CITIZEN: Actor = { kind: 'citizen' };
+
+/** Who the current user is, as a timeline actor. */
+export function userActor(user: { id: Types.ObjectId; role: Role }): Actor {
+  return { kind: 'user', userId: user.id, role: user.role };
+}
+
+/** What an event says besides who and when: the unit it concerns, a note, values before/after. */
+export interface EventDetails {
+  unitId?: Types.ObjectId | null;
+  note?: string | null;
+  data?: Record<string, unknown> | null;
+}

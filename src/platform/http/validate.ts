@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { NotFoundError, ValidationError } from './errors';
+
+/** Zod issues as {field: reason}, first reason per field. Reasons are message keys ("too_short"). */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.length ? issue.path.join('.') : '_';
+    if (!(key in fields)) fields[key] = issue.code === 'unrecognized_keys' ? 'unknown_field' : issue.message;
+  }
+  return fields;
+}
+
+/**
+ * Parses input against a schema and reports every bad field at once, so pages can show each
+ * reason next to its field in the user's language.
+ */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(fieldErrors(result.error.issues));
+}
+
+/** An optional text field: trimmed, at most `max` characters; blank (as forms send it) is left out. */
+export const optionalText = (max: number) =>
+  z
+    .string({ error: 'invalid' })
+    .trim()
+    .max(max, { error: 'too_long' })
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+/** A MongoDB ObjectId in its 24-hex-digit form. */
+export const OBJECT_ID = /^[a-f0-9]{24}$/;
+export const objectIdString = (error = 'invalid') => z.string({ error: 'required' }).trim().regex(OBJECT_ID, { error });
+export function isObjectId(value: unknown): value is string {
+  return typeof value === 'string' && OBJECT_ID.test(value);
+}
+
+/**
+ * A route's id parameter, checked: an id that cannot exist is the same 404 as one that does not,
+ * so a malformed link never reaches the database.
+ */
+export function idParam(req: { params: Record<string, unknown> }, name = 'id'): string {
+  const value = req.params[name];
+  if (!isObjectId(value)) throw new NotFoundError();
+  return value;
+}
+
+/** Splits a page form's own fields (CSRF token, idempotency key) from what the service reads. */
+export function formFields(body: unknown): { fields: Record<string, unknown>; key?: string } {
+  const { _csrf, idempotencyKey: key, ...fields } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  void _csrf;
+  return { fields, key: typeof key === 'string' && IDEMPOTENCY_KEY.test(key) ? key : undefined };
+}
+
+/** A client-chosen key that makes a repeated submission (double click, retry) count once. */
+export const IDEMPOTENCY_KEY = /^[\w-]{16,64}$/;
+
+/** A fresh key for a form about to be shown: a double click then sends the same key twice. */
+export function newFormKey(): string {
+  return randomBytes(18).toString('base64url');
+}

@@ -1,0 +1,54 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobDefinition } from './define-job';
+
+export interface QueueSettings {
+  prefix: string;
+  attempts: number;
+}
+
+/** Producers' side of BullMQ: one Queue per name the registered jobs use, created on first use. */
+export class Queues {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly settings: QueueSettings,
+    names: readonly string[] = [],
+  ) {
+    for (const name of names) this.get(name);
+  }
+
+  get(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.settings.prefix });
+      // A producer whose Redis is down must not crash the process; add() rejects and the caller
+      // records the job for the reconciler.
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  all(): Queue[] {
+    return [...this.queues.values()];
+  }
+
+  async enqueue<P>(def: Pick<JobDefinition<P>, 'name' | 'queue' | 'payload' | 'jobId'>, payload: P, opts: JobsOptions = {}): Promise<void> {
+    const data = def.payload.parse(payload);
+    await this.get(def.queue).add(def.name, data, {
+      jobId: def.jobId(data),
+      attempts: this.settings.attempts,
+      backoff: { type: 'exponential', delay: 2000 },
+      // Completed jobs are dropped (MongoDB holds the record); failed ones stay a week to inspect.
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+      ...opts,
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((q) => q.close()));
+  }
+}

@@ -1,0 +1,82 @@
+import { Worker, type Job } from 'bullmq';
+import { createWorkerRedis } from '../../redis';
+import type { AnyJob, JobContext } from './define-job';
+
+const LOCK_MS = 60_000; // bounded job time: a job that holds its lock longer is considered stalled
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per queue the registered jobs use, dispatching by job name, and
+ * declares every job's schedule (idempotent across many worker processes).
+ */
+export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<RunningWorkers> {
+  const jobs = ctx.registry.jobs;
+  const byName = new Map<string, AnyJob>(jobs.map((j) => [j.name, j]));
+  const connection = createWorkerRedis(ctx.config.REDIS_URL);
+  connection.on('error', (err) => ctx.logger.debug({ err: err.message }, 'worker.redis_error'));
+
+  const process = async (job: Job) => {
+    const def = byName.get(job.name);
+    if (!def) throw new Error(`no handler for job ${job.name}`);
+    const payload = def.payload.parse(job.data);
+    const started = Date.now();
+    const result = await def.handle(ctx, payload, job);
+    ctx.logger.info({ job: job.name, jobId: job.id, result, durationMs: Date.now() - started }, 'job.done');
+    return result;
+  };
+
+  const giveUp = async (job: Job) => {
+    const def = byName.get(job.name);
+    try {
+      const payload = def?.payload.safeParse(job.data);
+      if (def?.onGiveUp && payload?.success) await def.onGiveUp(ctx, payload.data);
+      await job.remove();
+      ctx.logger.warn({ job: job.name, jobId: job.id }, 'job.given_up');
+    } catch (err) {
+      ctx.logger.error({ job: job.name, jobId: job.id, err: (err as Error).message }, 'job.give_up_failed');
+    }
+  };
+
+  const queueNames = [...new Set(jobs.map((j) => j.queue))];
+  const workers = queueNames.map((name) => {
+    const worker = new Worker(name, process, {
+      connection,
+      prefix: ctx.config.REDIS_PREFIX,
+      concurrency,
+      lockDuration: LOCK_MS,
+      maxStalledCount: 2,
+    });
+    worker.on('error', (err) => ctx.logger.warn({ queue: name, err: err.message }, 'worker.error'));
+    worker.on('failed', (job, err) => {
+      ctx.logger.warn({ queue: name, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job.failed');
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void giveUp(job);
+    });
+    return worker;
+  });
+
+  await declareSchedules(ctx);
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+/** Creates or updates the job scheduler of every job that has a schedule; safe to repeat. */
+export async function declareSchedules(ctx: JobContext): Promise<string[]> {
+  const declared: string[] = [];
+  for (const job of ctx.registry.jobs) {
+    if (!job.schedule) continue;
+    const s = job.schedule(ctx.config);
+    const repeat = s.pattern ? { pattern: s.pattern, tz: s.tz ?? ctx.config.TZ_COUNTY } : { every: s.every };
+    await ctx.queues.get(job.queue).upsertJobScheduler(job.name, repeat, { name: job.name, data: {} });
+    declared.push(job.name);
+  }
+  return declared;
+}

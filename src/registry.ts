@@ -1,0 +1,29 @@
+import { caseMails } from './cases/case.events';
+import type { CasePanel } from './cases/case.page';
+import { duplicatesPanel, identityPanel, mailsPanel } from './cases/case.panels';
+import { intakeMails } from './intake/mails';
+import type { AnyJob, Registry } from './platform/jobs/define-job';
+import { reconcileJob } from './platform/jobs/reconcile.job';
+import { sendMailJob } from './platform/mail/outbox';
+import type { MailDefinition } from './platform/mail/mail.kinds';
+import { routeCaseJob } from './routing/route-case.job';
+import { finishSplitJob } from './routing/finish-split.job';
+import { issueNoticeJob } from './routing/issue-notice.job';
+import { routingMails } from './routing/mails';
+import { noticePanel, triagePanel } from './routing/routing.panels';
+
+// The composition root: every job and mail kind the features declare, in one list each. Adding
+// a job is one file in its feature and one line here; the workers register each job and its
+// schedule from this list, and the reconciler asks each for its pending work.
+
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, sendMailJob, reconcileJob];
+
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails] as readonly MailDefinition[];
+
+export const registry: Registry = { jobs: JOBS, mails: MAILS };
+
+/** Every queue a registered job uses (for producers and the queue dashboard). */
+export const QUEUE_NAMES: readonly string[] = [...new Set(JOBS.map((j) => j.queue))];
+
+/** The case page's panels, in the order they appear. */
+export const CASE_PANELS: readonly CasePanel[] = [noticePanel, triagePanel, duplicatesPanel, mailsPanel, identityPanel];

@@ -1,8 +1,0 @@
-import { reconcileJob } from '../src/queues';
-import { reconcile } from '../src/reconcile/reconcile.service';
-import type { JobHandler } from './job';
-
-export const reconcileHandler: JobHandler<Record<string, never>> = {
-  definition: reconcileJob,
-  handle: (ctx) => reconcile(ctx),
-};

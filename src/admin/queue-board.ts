@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { requireRole } from '../auth/auth.middleware';
+import { requireRole } from '../platform/http/require-role';
 import { ForbiddenError } from '../platform/http/errors';
 import type { Context } from '../context';
 

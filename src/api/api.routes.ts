@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { requireRole, requireToken } from '../auth/auth.middleware';
+import { requireToken } from '../auth/auth.middleware';
+import { requireRole } from '../platform/http/require-role';
 import { calendarApiRoutes } from '../calendar/calendar.routes';
 import { campaignApiRoutes } from '../campaigns/campaign.routes';
 import type { Context } from '../context';

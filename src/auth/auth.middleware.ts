@@ -1,7 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../platform/http/errors';
-import { isApiRequest } from '../platform/http/request-kind';
-import type { Role } from '../users/user.model';
+import { UnauthorizedError } from '../platform/http/errors';
 import { userFromSession, userFromToken } from './auth.service';
 
 /** Resolves the current user: a Bearer token on the API, the session cookie on pages. */
@@ -20,20 +18,9 @@ export const loadUser: RequestHandler = async (req, res, next) => {
   next();
 };
 
-/** Every non-public route names the roles allowed; anything else is 401 (not logged in) or 403. */
-export function requireRole(...roles: Role[]): RequestHandler {
-  return (req, res, next) => {
-    if (!req.user) {
-      if (isApiRequest(req)) return next(new UnauthorizedError());
-      return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
-    }
-    if (!roles.includes(req.user.role)) return next(new ForbiddenError());
-    next();
-  };
-}
-
 /** The API accepts Bearer tokens only: cookies there would need CSRF protection too. */
 export const requireToken: RequestHandler = (req, _res, next) => {
   if (req.user && req.user.via !== 'token') return next(new UnauthorizedError('token_required'));
   next();
 };
+

@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { TooManyRequestsError } from '../platform/http/errors';
 import { parseOrThrow } from '../platform/http/validate';
 import type { Role } from '../users/user.model';
-import { requireRole } from './auth.middleware';
+import { requireRole } from '../platform/http/require-role';
 import { createApiToken, listApiTokens, login, revokeApiToken } from './auth.service';
 
 const loginInput = z.object({

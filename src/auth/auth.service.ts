@@ -1,3 +1,4 @@
+import { isObjectId } from '../platform/http/validate';
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Context } from '../context';
@@ -46,7 +47,7 @@ export async function login(
 }
 
 export async function userFromSession(userId: string): Promise<CurrentUser | null> {
-  if (!Types.ObjectId.isValid(userId)) return null;
+  if (!isObjectId(userId)) return null;
   const user = await User.findOne({ _id: userId, active: true }).lean();
   return user ? toCurrent(user, 'session') : null;
 }
@@ -78,7 +79,7 @@ export async function listApiTokens(userId: Types.ObjectId) {
 }
 
 export async function revokeApiToken(userId: Types.ObjectId, tokenId: string, at: Date): Promise<boolean> {
-  if (!Types.ObjectId.isValid(tokenId)) return false;
+  if (!isObjectId(tokenId)) return false;
   const res = await ApiToken.updateOne({ _id: tokenId, userId, revokedAt: null }, { $set: { revokedAt: at } });
   return res.modifiedCount === 1;
 }

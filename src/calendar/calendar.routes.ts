@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/auth.middleware';
+import { requireRole } from '../platform/http/require-role';
 import { NotFoundError, ValidationError } from '../platform/http/errors';
 import { parseOrThrow } from '../platform/http/validate';
 import { SHIPPED_YEARS } from './holidays.data';

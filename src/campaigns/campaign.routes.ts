@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../auth/auth.middleware';
 import type { Context } from '../context';
 import { countyDate } from '../clock';
 import { listActiveCategories } from '../cases/category.service';
-import { ValidationError } from '../platform/http/errors';
-import { parseOrThrow } from '../platform/http/validate';
-import { idempotencyKey } from '../intake/intake.schemas';
+import { formAction } from '../platform/http/form-action';
+import { requireRole } from '../platform/http/require-role';
+import { fieldErrors, idParam, newFormKey } from '../platform/http/validate';
 import { listActiveUnits } from '../units/unit.service';
 import { campaignInput, distributionInput, errorsOnBlocks, gatherOpinions, letterInput, OPINION_BLOCKS } from './campaign.schemas';
 import {
@@ -23,15 +21,7 @@ import {
 type Values = Record<string, unknown>;
 type Errors = Record<string, string>;
 
-/** The form's own fields (CSRF token, idempotency key) apart from the input. */
-function formBody(req: Request): { fields: Values; key?: string } {
-  const { _csrf, idempotencyKey: key, ...fields } = (req.body ?? {}) as Values;
-  void _csrf;
-  const parsed = idempotencyKey.safeParse(key);
-  return { fields, key: parsed.success ? parsed.data : undefined };
-}
-
-const campaignId = (req: Request) => String(req.params.id);
+const campaignId = (req: Request) => idParam(req);
 
 /** Letter campaigns (征求意见函): commission staff and administrators only. */
 export function campaignRoutes(ctx: Context): Router {
@@ -50,7 +40,7 @@ export function campaignRoutes(ctx: Context): Router {
   const renderLetterForm = async (res: Response, id: string, values: Values, errors: Errors, status = 200) => {
     const [campaign, categories, units, supervisors] = await Promise.all([getCampaign(id), listActiveCategories(), listActiveUnits(), listSupervisors()]);
     // A fresh key per form shown: a double click records the letter once.
-    const key = typeof values.idempotencyKey === 'string' ? values.idempotencyKey : randomBytes(18).toString('base64url');
+    const key = typeof values.idempotencyKey === 'string' ? values.idempotencyKey : newFormKey();
     res.status(status).render('campaigns/letter-form', {
       campaign: { ...campaign, id },
       categories,
@@ -67,55 +57,55 @@ export function campaignRoutes(ctx: Context): Router {
     await renderList(res, { year: today().slice(0, 4) }, {});
   });
 
-  r.post('/commission/campaigns', staff, async (req, res) => {
-    const { fields } = formBody(req);
-    try {
-      const id = await createCampaign(ctx, parseOrThrow(campaignInput, fields), req.user!.id);
-      res.redirect(303, `/commission/campaigns/${id}`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderList(res, fields, err.fields ?? {}, 400);
-      throw err;
-    }
-  });
+  r.post(
+    '/commission/campaigns',
+    staff,
+    formAction({
+      parse: campaignInput,
+      rerender: (_req, res, { values, errors }, status) => renderList(res, values, errors, status),
+      act: async (req, input) => `/commission/campaigns/${await createCampaign(ctx, input, req.user!.id)}`,
+    }),
+  );
 
   r.get('/commission/campaigns/:id', staff, async (req, res) => {
     const recorded = typeof req.query.recorded === 'string' && /^\d{1,2}$/.test(req.query.recorded) ? req.query.recorded : null;
     await renderShow(res, campaignId(req), {}, {}, 200, { recorded, saved: req.query.saved === '1' });
   });
 
-  r.post('/commission/campaigns/:id/distributions', staff, async (req, res) => {
-    const id = campaignId(req);
-    const { fields } = formBody(req);
-    try {
-      const input = parseOrThrow(distributionInput, fields);
-      await setDistribution(ctx, id, input.supervisorId, input.letters);
-      res.redirect(303, `/commission/campaigns/${id}?saved=1`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderShow(res, id, fields, err.fields ?? {}, 400);
-      throw err;
-    }
-  });
+  r.post(
+    '/commission/campaigns/:id/distributions',
+    staff,
+    formAction({
+      parse: distributionInput,
+      rerender: (req, res, { values, errors }, status) => renderShow(res, campaignId(req), values, errors, status),
+      act: async (req, input) => {
+        await setDistribution(ctx, campaignId(req), input.supervisorId, input.letters);
+        return `/commission/campaigns/${campaignId(req)}?saved=1`;
+      },
+    }),
+  );
 
   r.get('/commission/campaigns/:id/letters/new', staff, async (req, res) => {
     await renderLetterForm(res, campaignId(req), {}, {});
   });
 
-  r.post('/commission/campaigns/:id/letters', staff, async (req, res) => {
-    const id = campaignId(req);
-    const { fields: body, key } = formBody(req);
-    const { fields, blocks } = gatherOpinions(body);
-    const intakeKey = key ?? randomBytes(18).toString('base64url');
-    try {
-      const input = parseOrThrow(letterInput, fields);
-      const recorded = await recordLetter(ctx, id, input, { userId: req.user!.id, intakeKey });
-      res.redirect(303, `/commission/campaigns/${id}?recorded=${recorded.cases.length}`);
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        return renderLetterForm(res, id, { ...body, idempotencyKey: intakeKey }, errorsOnBlocks(err.fields ?? {}, blocks), 400);
-      }
-      throw err;
-    }
-  });
+  r.post(
+    '/commission/campaigns/:id/letters',
+    staff,
+    formAction({
+      parse: (body) => {
+        const parsed = letterInput.safeParse(gatherOpinions(body).fields);
+        return parsed.success ? { data: parsed.data } : { errors: fieldErrors(parsed.error.issues) };
+      },
+      // Errors name opinions by their place among the filled-in blocks; show them on the blocks.
+      rerender: (req, res, { values, errors, key }, status) =>
+        renderLetterForm(res, campaignId(req), { ...values, idempotencyKey: key }, errorsOnBlocks(errors, gatherOpinions(values).blocks), status),
+      act: async (req, input, { key }) => {
+        const recorded = await recordLetter(ctx, campaignId(req), input, { userId: req.user!.id, intakeKey: key ?? newFormKey() });
+        return `/commission/campaigns/${campaignId(req)}?recorded=${recorded.cases.length}`;
+      },
+    }),
+  );
   return r;
 }
 

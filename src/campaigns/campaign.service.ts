@@ -1,9 +1,11 @@
+import { isObjectId } from '../platform/http/validate';
 import { Types } from 'mongoose';
+import { isDuplicateKey } from '../platform/mongo';
 import type { Context } from '../context';
 import { Case } from '../cases/case.model';
 import { fileComplaint } from '../intake/filing.service';
 import { countyDate } from '../clock';
-import type { CaseState } from '../cases/case.states';
+import { RESOLVED_STATES, type CaseState } from '../cases/case.states';
 import { Category } from '../cases/category.model';
 import { AppError, NotFoundError, ValidationError } from '../platform/http/errors';
 import { Unit } from '../units/unit.model';
@@ -13,8 +15,6 @@ import { MAX_LETTERS, type CampaignInput, type LetterInput } from './campaign.sc
 import { Letter } from './letter.model';
 import { Returner } from './returner.model';
 
-/** A campaign's opinions count as resolved once their case is. */
-const RESOLVED_STATES: readonly CaseState[] = ['resolved', 'closed'];
 
 export async function createCampaign(ctx: Context, input: CampaignInput, userId: Types.ObjectId): Promise<string> {
   const campaign = await Campaign.create({ ...input, createdBy: userId });
@@ -23,7 +23,7 @@ export async function createCampaign(ctx: Context, input: CampaignInput, userId:
 }
 
 export async function getCampaign(id: string) {
-  if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
+  if (!isObjectId(id)) throw new NotFoundError();
   const campaign = await Campaign.findById(id).lean();
   if (!campaign) throw new NotFoundError();
   return campaign;
@@ -36,7 +36,7 @@ export async function listSupervisors(): Promise<{ id: string; displayName: stri
 }
 
 async function isSupervisor(id: string): Promise<boolean> {
-  return Types.ObjectId.isValid(id) && (await User.exists({ _id: id, role: 'supervisor' })) !== null;
+  return isObjectId(id) && (await User.exists({ _id: id, role: 'supervisor' })) !== null;
 }
 
 /**
@@ -162,10 +162,6 @@ async function saveReturner(letterId: Types.ObjectId, input: LetterInput): Promi
     // A simultaneous repeat of the same form inserted it first: it is saved.
     if (!isDuplicateKey(err)) throw err;
   }
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
 }
 
 export interface SupervisorRow {

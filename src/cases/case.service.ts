@@ -1,3 +1,4 @@
+import { isObjectId } from '../platform/http/validate';
 import { Types } from 'mongoose';
 import { NotFoundError } from '../platform/http/errors';
 import type { Role } from '../platform/roles';
@@ -50,7 +51,7 @@ export async function listCases(viewer: Viewer, limit = 50): Promise<CaseListIte
 }
 
 export async function getCaseFor(viewer: Viewer, id: string): Promise<CaseLean> {
-  if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
+  if (!isObjectId(id)) throw new NotFoundError();
   const c = await Case.findOne({ _id: id, ...caseScope(viewer) }).lean<CaseLean>();
   if (!c) throw new NotFoundError();
   return c;
@@ -58,7 +59,7 @@ export async function getCaseFor(viewer: Viewer, id: string): Promise<CaseLean> 
 
 /** A case as stored, by id; null when there is none. */
 export async function findCase(id: Types.ObjectId | string): Promise<CaseLean | null> {
-  if (!Types.ObjectId.isValid(String(id))) return null;
+  if (!isObjectId(String(id))) return null;
   return Case.findById(id).lean<CaseLean>();
 }
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/auth.middleware';
+import { requireRole } from '../platform/http/require-role';
 import { AppError, ValidationError } from '../platform/http/errors';
 import { parseOrThrow } from '../platform/http/validate';
 import { Category } from './category.model';

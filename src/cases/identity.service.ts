@@ -1,3 +1,4 @@
+import { isObjectId } from '../platform/http/validate';
 import { timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import { isDuplicateKey } from '../platform/mongo';
@@ -18,7 +19,7 @@ export interface Identity {
  * (who, when, why) before anything is returned, and logged without the identity itself.
  */
 export async function revealIdentity(ctx: Pick<Context, 'clock' | 'logger'>, caseId: string, userId: Types.ObjectId, reason: string): Promise<Identity> {
-  if (!Types.ObjectId.isValid(caseId)) throw new NotFoundError();
+  if (!isObjectId(caseId)) throw new NotFoundError();
   const who = await Complainant.findOneAndUpdate(
     { caseId },
     { $push: { identityReads: { at: ctx.clock.now(), userId, reason } } },

@@ -2,12 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import type { Types } from 'mongoose';
 import type { z } from 'zod';
 import type { Context } from '../context';
-import { requireRole } from '../auth/auth.middleware';
+import { requireRole } from '../platform/http/require-role';
 import { complaintInput, staffEntryInput, supervisorFeedbackInput } from './complaint.schemas';
 import { AppError, NotFoundError, ValidationError } from '../platform/http/errors';
 import { limitPerIp } from '../platform/http/limits';
-import { fieldErrors, parseOrThrow } from '../platform/http/validate';
-import { complaintFormRoutes, formFields } from './complaint-form';
+import { fieldErrors, formFields, parseOrThrow } from '../platform/http/validate';
+import { complaintFormRoutes } from './complaint-form';
 import { ratingInput, supplementInput, trackingLookup } from './intake.schemas';
 import { addSupplement, openByTracking, rateCase, trackingView } from './tracking.service';
 
@@ -36,9 +36,9 @@ export function intakeRoutes(ctx: Context): Router {
           sameSite: 'lax',
           secure: ctx.config.NODE_ENV === 'production',
           // Short: on a shared PC in a service hall the next person must not find the secret.
-        maxAge: 10 * 60 * 1000,
+          maxAge: 10 * 60 * 1000,
         });
-        res.redirect(303, '/complaints/received');
+        return '/complaints/received';
       },
     }),
   );
@@ -52,7 +52,7 @@ export function intakeRoutes(ctx: Context): Router {
       guard: [requireRole('supervisor')],
       schema: supervisorFeedbackInput,
       filer: (req) => ({ channel: 'supervisor', userId: req.user!.id }),
-      done: (_req, res, filed) => res.redirect(303, `/supervisor/cases/${filed.id}`),
+      done: (_req, _res, filed) => `/supervisor/cases/${filed.id}`,
     }),
   );
 
@@ -65,7 +65,7 @@ export function intakeRoutes(ctx: Context): Router {
       guard: [requireRole('commission')],
       schema: staffEntryInput,
       filer: (req, input) => ({ channel: input.channel, userId: req.user!.id }),
-      done: (_req, res, filed) => res.redirect(303, `/commission/cases/${filed.id}`),
+      done: (_req, _res, filed) => `/commission/cases/${filed.id}`,
     }),
   );
 
@@ -90,7 +90,7 @@ export function intakeRoutes(ctx: Context): Router {
 
   // Look-ups are POSTs so the secret stays out of URLs, history and logs.
   r.post('/track', trackLimit, async (req, res) => {
-    const { fields } = formFields(req);
+    const { fields } = formFields(req.body);
     try {
       const { code, secret } = parseOrThrow(trackingLookup, fields);
       await showCase(res, code, secret);
@@ -105,7 +105,7 @@ export function intakeRoutes(ctx: Context): Router {
   const trackingAction =
     <S extends z.ZodType<{ code: string; secret: string }>>(schema: S, field: string, act: (caseId: Types.ObjectId, input: z.infer<S>) => Promise<void>, done: string) =>
     async (req: Request, res: Response) => {
-      const { fields } = formFields(req);
+      const { fields } = formFields(req.body);
       const parsed = schema.safeParse(fields);
       if (!parsed.success) {
         const { code, secret } = parseOrThrow(trackingLookup, { code: fields.code, secret: fields.secret });

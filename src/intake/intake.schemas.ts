@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SATISFACTION } from '../cases/case.states';
+import { IDEMPOTENCY_KEY } from '../platform/http/validate';
 
-export const idempotencyKey = z.string().regex(/^[\w-]{16,64}$/, { error: 'invalid' });
+export const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY, { error: 'invalid' });
 
 const code = z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(40, { error: 'invalid' });
 

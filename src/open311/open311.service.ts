@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
+import { localName } from '../platform/names';
 import { userFromToken } from '../auth/auth.service';
 import { Case, type CaseFields } from '../cases/case.model';
 import { fileComplaint, type Filed } from '../intake/filing.service';
-import { CASE_STATES, type CaseState } from '../cases/case.states';
+import { OPEN311_CLOSED_STATES, OPEN311_OPEN_STATES } from '../cases/case.states';
 import { Category } from '../cases/category.model';
 import type { Context } from '../context';
 import { AppError, NotFoundError, ValidationError } from '../platform/http/errors';
@@ -18,14 +19,10 @@ import { CASE_NUMBER, MAX_REQUESTS, joinName, postRequestInput, requestsQuery, s
 // request is a case, its service_request_id the case number. Reads are public, as in the spec,
 // so they show only the fields the spec lists and nothing of the complainant.
 
-/** The spec knows two statuses. Ours map: closed once the outcome is final, open before. */
-const CLOSED_STATES: readonly CaseState[] = ['resolved', 'closed', 'rejected'];
-// Derived, so a state added later counts as open until someone decides otherwise.
-const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => !CLOSED_STATES.includes(s));
 export type Open311Status = 'open' | 'closed';
 
 export function open311Status(state: string): Open311Status {
-  return (CLOSED_STATES as readonly string[]).includes(state) ? 'closed' : 'open';
+  return (OPEN311_CLOSED_STATES as readonly string[]).includes(state) ? 'closed' : 'open';
 }
 
 /** Default window and the longest span allowed (spec: "Response Volume"). */
@@ -208,7 +205,7 @@ async function toRequests(ctx: Context, cases: CaseLean[], lang: Lang): Promise<
     // Inactive categories too: an old case keeps the name it was filed under.
     codes.length ? Category.find({ code: { $in: codes } }, { code: 1, nameZh: 1, nameEn: 1 }).lean() : Promise.resolve([]),
   ]);
-  const unitName = new Map(units.map((u) => [String(u._id), lang === 'en' ? u.nameEn : u.nameZh]));
+  const unitName = new Map(units.map((u) => [String(u._id), localName(u, lang)]));
   const categoryName = new Map(categories.map((c) => [c.code, lang === 'en' ? c.nameEn : c.nameZh]));
   const t = translator(lang);
   const tz = ctx.config.TZ_COUNTY;
@@ -266,7 +263,7 @@ export async function findRequests(ctx: Context, query: unknown, lang: Lang): Pr
     filter = { submittedAt: window(ctx.clock.now(), q.start_date, q.end_date) };
     if (q.service_code.length) filter.categoryCode = { $in: q.service_code };
     const statuses = new Set(q.status);
-    if (statuses.size === 1) filter.status = { $in: statuses.has('open') ? OPEN_STATES : CLOSED_STATES };
+    if (statuses.size === 1) filter.status = { $in: statuses.has('open') ? OPEN311_OPEN_STATES : OPEN311_CLOSED_STATES };
   }
   const cases = await Case.find(filter).sort({ submittedAt: -1, _id: -1 }).limit(MAX_REQUESTS).lean();
   return toRequests(ctx, cases, lang);

@@ -1,6 +1,6 @@
+import { idParam } from '../platform/http/validate';
 import { Router } from 'express';
-import { Types } from 'mongoose';
-import { requireRole } from '../auth/auth.middleware';
+import { requireRole } from '../platform/http/require-role';
 import { Category } from '../cases/category.model';
 import { NotFoundError } from '../platform/http/errors';
 import { Unit } from '../units/unit.model';
@@ -10,8 +10,7 @@ import { Notice, noticeNumber } from './notice.model';
 export function noticeRoutes(): Router {
   const r = Router();
   r.get('/notices/:id', requireRole('commission', 'admin', 'unit'), async (req, res) => {
-    const id = String(req.params.id);
-    if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
+    const id = idParam(req);
     const scope = req.user!.role === 'unit' ? { unitId: req.user!.unitId } : {};
     const notice = await Notice.findOne({ _id: id, ...scope }).lean();
     if (!notice) throw new NotFoundError();

@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../auth/auth.middleware';
+import { localName, namesByKey } from '../platform/names';
+import { requireRole } from '../platform/http/require-role';
 import { Category } from '../cases/category.model';
 import { NotFoundError, ValidationError } from '../platform/http/errors';
 import { parseOrThrow } from '../platform/http/validate';
 import { Unit } from '../units/unit.model';
-import { listActiveUnits, unitName } from '../units/unit.service';
+import { listActiveUnits } from '../units/unit.service';
 import { DEFAULT_DAYS, PRIORITIES, type Priority } from './deadline-policy.model';
 import { policyTable, setPolicy } from './deadline.service';
 import { cellField, deadlineTableInput, ruleInput } from './routing-admin.schemas';
@@ -70,12 +71,12 @@ export function routingAdminRoutes(): Router {
   const ruleRefs = async (req: Request, rules: StoredRule[]) => {
     const [categories, units] = await Promise.all([Category.find().sort({ order: 1, code: 1 }).lean(), listActiveUnits()]);
     const lang = req.lang;
-    const categoryNames: Record<string, string> = Object.fromEntries(categories.map((c) => [c.code, lang === 'en' ? c.nameEn : c.nameZh]));
-    const unitNames: Record<string, string> = Object.fromEntries(units.map((u) => [u.id, unitName(u, lang)]));
+    const categoryNames = namesByKey(categories, 'code', lang);
+    const unitNames = namesByKey(units, 'id', lang);
     // A rule may still point at a unit switched off since: name it, marked as inactive.
     const missing = rules.map((x) => (x.unitId ? String(x.unitId) : '')).filter((id) => id && !(id in unitNames));
     const inactiveUnits: Record<string, string> = {};
-    if (missing.length) for (const u of await Unit.find({ _id: { $in: missing } }).lean()) inactiveUnits[String(u._id)] = unitName(u, lang);
+    if (missing.length) for (const u of await Unit.find({ _id: { $in: missing } }).lean()) inactiveUnits[String(u._id)] = localName(u, lang);
     return { categories, activeCategories: categories.filter((c) => c.active), units, categoryNames, unitNames, inactiveUnits };
   };
 
@@ -130,7 +131,7 @@ export function routingAdminRoutes(): Router {
   // Rows: the county default ('*') first, then every active category (inactive ones take no new cases).
   const deadlineRows = async (req: Request) => {
     const categories = await Category.find({ active: true }).sort({ order: 1, code: 1 }).lean();
-    const names: Record<string, string> = Object.fromEntries(categories.map((c) => [c.code, req.lang === 'en' ? c.nameEn : c.nameZh]));
+    const names = namesByKey(categories, 'code', req.lang);
     return { table: await policyTable(categories.map((c) => c.code)), names };
   };
 

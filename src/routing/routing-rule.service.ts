@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { isObjectId } from '../platform/http/validate';
 import { ValidationError } from '../platform/http/errors';
 import { Category } from '../cases/category.model';
 import { findActiveUnit } from '../units/unit.service';
@@ -48,13 +48,13 @@ export async function createRule(input: RuleInput): Promise<string> {
 }
 
 export async function updateRule(id: string, input: RuleInput): Promise<boolean> {
-  if (!Types.ObjectId.isValid(id)) return false;
+  if (!isObjectId(id)) return false;
   await checkRule(input);
   const res = await RoutingRule.updateOne({ _id: id }, { $set: { ...input, unitId: input.useNamedUnit ? null : input.unitId } });
   return res.matchedCount === 1;
 }
 
 export async function setRuleActive(id: string, active: boolean): Promise<boolean> {
-  if (!Types.ObjectId.isValid(id)) return false;
+  if (!isObjectId(id)) return false;
   return (await RoutingRule.updateOne({ _id: id }, { $set: { active } })).matchedCount === 1;
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../auth/auth.middleware';
+import { requireRole } from '../platform/http/require-role';
 import { Unit } from './unit.model';
 
 export function unitAdminRoutes(): Router {

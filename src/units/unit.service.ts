@@ -1,3 +1,4 @@
+import { isObjectId } from '../platform/http/validate';
 import { Unit, type UnitFields } from './unit.model';
 import { Types } from 'mongoose';
 
@@ -9,16 +10,13 @@ export async function listActiveUnits(): Promise<UnitView[]> {
 }
 
 export async function findActiveUnit(id: string) {
-  if (!Types.ObjectId.isValid(id)) return null;
+  if (!isObjectId(id)) return null;
   return Unit.findOne({ _id: id, active: true }).lean();
 }
 
-export function unitName(unit: Pick<UnitFields, 'nameZh' | 'nameEn'>, lang: string): string {
-  return lang === 'en' ? unit.nameEn : unit.nameZh;
-}
 
 export async function findUnit(id: Types.ObjectId | string | null | undefined) {
-  if (!id || !Types.ObjectId.isValid(String(id))) return null;
+  if (!id || !isObjectId(String(id))) return null;
   return Unit.findById(id).lean();
 }
 

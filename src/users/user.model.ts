@@ -1,7 +1,8 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
-export const ROLES = ['commission', 'admin', 'unit', 'supervisor'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../platform/roles';
+
+export { ROLES, type Role };
 
 const userSchema = new Schema(
   {

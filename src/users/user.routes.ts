@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
-import { requireRole } from '../auth/auth.middleware';
+import { byKey } from '../platform/names';
+import { requireRole } from '../platform/http/require-role';
 import type { Context } from '../context';
 import { NotFoundError, ValidationError } from '../platform/http/errors';
 import { parseOrThrow } from '../platform/http/validate';
@@ -13,7 +14,7 @@ export function userAdminRoutes(ctx: Context): Router {
   const admin = requireRole('admin');
   const render = async (res: Response, values: Record<string, unknown> = {}, errors: Record<string, string> = {}, status = 200) => {
     const [users, units] = await Promise.all([listUsers(), listActiveUnits()]);
-    const unitNames = Object.fromEntries(units.map((u) => [u.id, u]));
+    const unitNames = byKey(units, 'id');
     res.status(status).render('admin/users', { users, units, unitNames, values, errors });
   };
   r.get('/admin/users', admin, async (_req, res) => render(res));

@@ -1,3 +1,4 @@
+import { isObjectId } from '../platform/http/validate';
 import { Types } from 'mongoose';
 import type { Context } from '../context';
 import { ValidationError } from '../platform/http/errors';
@@ -31,7 +32,7 @@ export async function createUser(ctx: Pick<Context, 'logger'>, input: NewUserInp
 
 /** Accounts are switched off, never deleted: cases and timelines keep pointing at them. */
 export async function setUserActive(userId: string, active: boolean, by: Types.ObjectId): Promise<boolean> {
-  if (!Types.ObjectId.isValid(userId) || String(by) === userId) return false;
+  if (!isObjectId(userId) || String(by) === userId) return false;
   const res = await User.updateOne({ _id: userId }, { $set: { active } });
   return res.matchedCount === 1;
 }

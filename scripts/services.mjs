@@ -3,6 +3,11 @@
 // Used by `npm start`, the test suite's global setup and .ci/run; runnable alone:
 //   node scripts/services.mjs up     start what is missing, print the URLs, stay in the foreground
 //   node scripts/services.mjs check  only report what answers
+//   node scripts/services.mjs build-ferretdb  build our FerretDB server (once; again when its sources change)
+//   node scripts/services.mjs mongo-command <port> <data-dir>  print, as JSON, how to start a
+//     MongoDB-compatible server of one's own (mongod, else our FerretDB build, built if needed);
+//     exits 1 naming what to install when neither is possible. Test helpers run it in a child
+//     process because Jest cannot load this ES module.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -22,6 +27,9 @@ const HELP_MONGO = `No MongoDB-compatible server could be found or started. Do o
   - run "docker compose up -d mongo redis" on a machine with Docker, or
   - install Go >= 1.24 (https://go.dev/dl) so the project can build its FerretDB server (tools/ferretdb), or
   - install mongod and put it on PATH.`;
+const HELP_MONGO_BINARY = `No MongoDB-compatible server program is available to start here. Install one of:
+  - Go >= 1.24 (https://go.dev/dl; /usr/local/go/bin is searched too) so the project can build its FerretDB server (tools/ferretdb), or
+  - mongod (MongoDB 7), on PATH.`;
 const HELP_REDIS = `No Redis server could be found or started. Do one of:
   - set REDIS_URL to a running Redis 7 (e.g. redis://127.0.0.1:6379), or
   - run "docker compose up -d redis", or
@@ -100,8 +108,11 @@ function ferretSourceHash() {
   return h.digest('hex');
 }
 
-/** Builds tools/ferretdb once; rebuilt only when its sources change. */
-export function buildFerret() {
+/**
+ * Returns the path of our FerretDB server (tools/ferretdb), building it with Go first when it is
+ * missing or its sources changed since the last build; null when Go is not installed.
+ */
+export function ensureFerretBinary() {
   const stamp = `${FERRET_BIN}.sha256`;
   const hash = ferretSourceHash();
   if (fs.existsSync(FERRET_BIN) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return FERRET_BIN;
@@ -110,11 +121,34 @@ export function buildFerret() {
   log('building the FerretDB server (tools/ferretdb); the first build downloads modules and takes a few minutes');
   fs.mkdirSync(path.dirname(FERRET_BIN), { recursive: true });
   const started = Date.now();
-  const r = spawnSync(go, ['build', '-trimpath', '-o', FERRET_BIN, '.'], { cwd: FERRET_SRC, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CGO_ENABLED: '0' } });
-  if (r.status !== 0) throw new Error(`go build of tools/ferretdb failed (exit ${r.status})`);
+  // Built under a name of its own and renamed, so a concurrent build or a running server never
+  // sees a half-written file.
+  const tmp = `${FERRET_BIN}.${process.pid}.tmp`;
+  const r = spawnSync(go, ['build', '-trimpath', '-o', tmp, '.'], { cwd: FERRET_SRC, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CGO_ENABLED: '0' } });
+  if (r.status !== 0) {
+    fs.rmSync(tmp, { force: true });
+    throw new Error(`go build of tools/ferretdb failed (exit ${r.status ?? r.error?.message}); it needs Go >= 1.24 (${go})`);
+  }
+  fs.renameSync(tmp, FERRET_BIN);
   fs.writeFileSync(stamp, hash);
   log(`FerretDB built in ${Math.round((Date.now() - started) / 1000)} s`);
   return FERRET_BIN;
+}
+
+/**
+ * How to start a MongoDB-compatible server on 127.0.0.1:<port> with its data under
+ * <dataRoot>/<name>: mongod if on PATH, else our FerretDB build (built first if needed).
+ * Returns { name, cmd, args }, or null when neither mongod nor Go is installed.
+ */
+export function mongoServerCommand(port, dataRoot) {
+  if (which('mongod')) {
+    const dbpath = path.join(dataRoot, 'mongod');
+    fs.mkdirSync(dbpath, { recursive: true });
+    return { name: 'mongod', cmd: 'mongod', args: ['--dbpath', dbpath, '--bind_ip', '127.0.0.1', '--port', String(port)] };
+  }
+  const bin = ensureFerretBinary();
+  if (!bin) return null;
+  return { name: 'ferretdb', cmd: bin, args: ['-listen', `127.0.0.1:${port}`, '-data', path.join(dataRoot, 'ferretdb')] };
 }
 
 /**
@@ -131,17 +165,11 @@ export async function ensureMongo() {
   if (await mongoAnswers(local)) return { uri: local, child: null, kind: 'running' };
   if (await tcpOpen('127.0.0.1', 27017)) throw new Error('Port 27017 is taken by something that does not answer as MongoDB');
 
-  let child;
-  if (which('mongod')) {
-    fs.mkdirSync(path.join(DATA, 'mongod'), { recursive: true });
-    child = startChild('mongod', 'mongod', ['--dbpath', path.join(DATA, 'mongod'), '--bind_ip', '127.0.0.1', '--port', '27017']);
-  } else {
-    const bin = buildFerret();
-    if (!bin) throw new Error(HELP_MONGO);
-    child = startChild('ferretdb', bin, ['-listen', '127.0.0.1:27017', '-data', path.join(DATA, 'ferretdb')]);
-  }
+  const server = mongoServerCommand(27017, DATA);
+  if (!server) throw new Error(HELP_MONGO);
+  const child = startChild(server.name, server.cmd, server.args);
   await waitFor(() => mongoAnswers(local, 500), 'the MongoDB-compatible server', child);
-  return { uri: local, child, kind: child.spawnfile };
+  return { uri: local, child, kind: server.name };
 }
 
 export async function ensureRedis() {
@@ -190,7 +218,19 @@ async function main() {
     process.exit(m && r ? 0 : 1);
   }
   if (cmd === 'build-ferretdb') {
-    console.log(buildFerret() ?? 'go not found');
+    console.log(ensureFerretBinary() ?? 'go not found');
+    return;
+  }
+  if (cmd === 'mongo-command') {
+    const port = Number(process.argv[3]);
+    const dataRoot = process.argv[4];
+    if (!Number.isInteger(port) || port <= 0 || !dataRoot) {
+      console.error('usage: node scripts/services.mjs mongo-command <port> <data-dir>');
+      process.exit(2);
+    }
+    const server = mongoServerCommand(port, path.resolve(dataRoot));
+    if (!server) throw new Error(HELP_MONGO_BINARY);
+    console.log(JSON.stringify(server));
     return;
   }
   if (cmd === 'up') {
@@ -205,7 +245,7 @@ async function main() {
     process.once('SIGTERM', stop);
     return;
   }
-  console.error('usage: node scripts/services.mjs [check|up|build-ferretdb]');
+  console.error('usage: node scripts/services.mjs [check|up|build-ferretdb|mongo-command <port> <data-dir>]');
   process.exit(2);
 }
 

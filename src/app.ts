@@ -18,6 +18,7 @@ import { casePageRoutes } from './cases/case.routes';
 import { CASE_PANELS } from './registry';
 import { noticeRoutes } from './routing/notice.routes';
 import { triageRoutes } from './routing/triage.routes';
+import { rectificationRoutes } from './rectification/rectification.routes';
 import { healthRoutes } from './health/health.routes';
 import { errorHandler, notFound } from './platform/http/error-handler';
 import { i18nMiddleware } from './i18n';
@@ -103,6 +104,7 @@ export function createApp(ctx: Context): express.Express {
   const casePage = createCasePage(CASE_PANELS);
   app.use(casePageRoutes(ctx, casePage));
   app.use(triageRoutes(ctx, casePage));
+  app.use(rectificationRoutes(ctx, casePage));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
   app.use(unitAdminRoutes());

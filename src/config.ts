@@ -33,6 +33,15 @@ const schema = z.object({
   TRACK_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(30),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
+  // Rectification: working days a unit has to sign for a notice; extensions per case (pending at
+  // once, in all); days after acceptance in which a dissatisfied rating lists the case (then it
+  // closes by itself); "due soon" in working days; how often the closing sweep runs.
+  SIGN_WORKING_DAYS: z.coerce.number().int().min(1).max(10).default(1),
+  EXTENSIONS_PENDING_MAX: z.coerce.number().int().min(1).max(5).default(1),
+  EXTENSIONS_MAX: z.coerce.number().int().min(0).max(10).default(2),
+  RATING_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(15),
+  DUE_SOON_WORKING_DAYS: z.coerce.number().int().min(1).max(10).default(2),
+  CLOSE_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(600),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

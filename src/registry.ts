@@ -11,14 +11,17 @@ import { finishSplitJob } from './routing/finish-split.job';
 import { issueNoticeJob } from './routing/issue-notice.job';
 import { routingMails } from './routing/mails';
 import { noticePanel, triagePanel } from './routing/routing.panels';
+import { closeResolvedJob } from './rectification/close-resolved.job';
+import { rectificationMails } from './rectification/mails';
+import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/rectification.panels';
 
 // The composition root: every job and mail kind the features declare, in one list each. Adding
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, sendMailJob, reconcileJob];
 
-export const MAILS = [...intakeMails, ...caseMails, ...routingMails] as readonly MailDefinition[];
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails] as readonly MailDefinition[];
 
 export const registry: Registry = { jobs: JOBS, mails: MAILS };
 
@@ -26,4 +29,4 @@ export const registry: Registry = { jobs: JOBS, mails: MAILS };
 export const QUEUE_NAMES: readonly string[] = [...new Set(JOBS.map((j) => j.queue))];
 
 /** The case page's panels, in the order they appear. */
-export const CASE_PANELS: readonly CasePanel[] = [noticePanel, triagePanel, duplicatesPanel, mailsPanel, identityPanel];
+export const CASE_PANELS: readonly CasePanel[] = [noticePanel, handlingPanel, unitActionsPanel, reviewPanel, triagePanel, duplicatesPanel, mailsPanel, identityPanel];

@@ -11,9 +11,11 @@ import type { Channel } from '../cases/case.states';
 import { trackingApiRoutes } from '../intake/tracking.api';
 import { idempotencyKey } from '../intake/intake.schemas';
 import { listActiveCategories } from '../cases/category.service';
-import { parseOrThrow } from '../platform/http/validate';
+import { idParam, parseOrThrow } from '../platform/http/validate';
 import { listActiveUnits } from '../units/unit.service';
 import { openApiDocument } from './openapi';
+import { caseJson } from '../rectification/case.json';
+import { rectificationApiRoutes } from '../rectification/rectification.api';
 
 /** JSON API under /api/v1; authenticated by Bearer token, scoped by role like the pages. */
 export function apiRoutes(ctx: Context): Router {
@@ -33,21 +35,8 @@ export function apiRoutes(ctx: Context): Router {
 
   const viewer = (req: import('express').Request) => ({ role: req.user!.role, userId: req.user!.id, unitId: req.user!.unitId });
   r.get('/cases', anyRole, async (req, res) => res.json({ cases: await listCases(viewer(req), 100) }));
-  r.get('/cases/:id', anyRole, async (req, res) => {
-    const c = await getCaseFor(viewer(req), String(req.params.id));
-    res.json({
-      id: String(c._id),
-      number: c.number,
-      status: c.status,
-      channel: c.channel,
-      categoryCode: c.categoryCode,
-      description: c.description,
-      place: c.place,
-      assignedUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null,
-      submittedAt: c.submittedAt,
-      timeline: c.timeline.map((e) => ({ at: e.at, action: e.action, from: e.from, to: e.to })),
-    });
-  });
+  r.get('/cases/:id', anyRole, async (req, res) => res.json(await caseJson(await getCaseFor(viewer(req), idParam(req)), viewer(req))));
+  r.use(rectificationApiRoutes(ctx));
   // Staff and supervisors file on someone's behalf through the API (phone, visit, letter).
   // An `Idempotency-Key` header makes a client's retry return the first answer instead of filing twice.
   r.post('/complaints', requireRole('commission', 'supervisor'), async (req, res) => {

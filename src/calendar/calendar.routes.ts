@@ -8,9 +8,10 @@ import { CalendarInputError, dueDate, getYear, isCalendarYear, listYears, update
 import { isIsoDate } from './working-days';
 
 // Bounded so one request cannot make the server walk through decades of days.
-const MAX_WORKING_DAYS = 366;
+export const MAX_WORKING_DAYS = 366;
 
-const dueDateQuery = z.object({
+/** GET /api/v1/calendar/due-date's query; the API document (calendar.openapi.ts) shows it too. */
+export const dueDateQuery = z.object({
   from: z.string({ error: 'invalid_date' }).refine(isIsoDate, { error: 'invalid_date' }),
   workingDays: z
     .string({ error: 'invalid' })

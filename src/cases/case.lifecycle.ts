@@ -16,6 +16,7 @@ export interface CaseChange {
   inc?: Record<string, number>;
   /** Appends to arrays other than the timeline. */
   push?: Record<string, unknown>;
+  addToSet?: Record<string, unknown>;
   event?: EventDetails;
 }
 
@@ -79,6 +80,7 @@ async function claim(
     };
     if (change.set && Object.keys(change.set).length) update.$set = change.set;
     if (change.inc) update.$inc = change.inc;
+    if (change.addToSet) update.$addToSet = change.addToSet;
     const claimed = await Case.findOneAndUpdate({ ...change.guard, _id: caseId, status: current.status }, update, { returnDocument: 'after' }).lean<CaseLean>();
     if (claimed) return claimed;
     // Still in the same state, so the guard no longer holds (e.g. someone re-assigned it).

@@ -57,7 +57,7 @@ const caseSchema = new Schema(
     // The unit's reply as published to the filer.
     publicReply: { type: new Schema({ at: Date, text: String }, { _id: false }), default: null },
     satisfaction: {
-      type: new Schema({ at: Date, rating: { type: String, enum: SATISFACTION }, comment: String }, { _id: false }),
+      type: new Schema({ at: Date, rating: { type: String, enum: SATISFACTION }, comment: String, source: { type: String, enum: ['filer', 'follow_up'], default: 'filer' } }, { _id: false }),
       default: null,
     },
     status: { type: String, enum: CASE_STATES, required: true, default: 'submitted' },
@@ -78,6 +78,97 @@ const caseSchema = new Schema(
     noticeId: { type: Schema.Types.ObjectId, ref: 'Notice', default: null },
     // True from assignment until its notice is issued; the reconciler finishes what Redis lost.
     noticePending: { type: Boolean, default: false },
+    // ── Rectification (the unit's handling; see src/rectification) ──
+    // When the current assignment was made and its notice issued; signing is due by signDueAt.
+    assignedAt: { type: Date, default: null },
+    noticeIssuedAt: { type: Date, default: null },
+    signDueDate: { type: String, default: null },
+    signDueAt: { type: Date, default: null },
+    signedAt: { type: Date, default: null },
+    signedBy: { type: Schema.Types.ObjectId, default: null },
+    signedLate: { type: Boolean, default: null },
+    // Every unit the case was ever assigned to (metrics find a unit's cases by it).
+    unitHistory: { type: [Schema.Types.ObjectId], default: [] },
+    // Units that sent it back (a unit may send a case back once), and the pending send-back.
+    sentBackBy: { type: [Schema.Types.ObjectId], default: [] },
+    sendBack: { type: new Schema({ at: Date, unitId: Schema.Types.ObjectId, by: Schema.Types.ObjectId, reasons: String, basis: String }, { _id: false }), default: null },
+    contacts: { type: [new Schema({ at: Date, means: String, note: String, recordedAt: Date, by: Schema.Types.ObjectId, unitId: Schema.Types.ObjectId }, { _id: false })], default: [] },
+    // Questions to the filer: the open one (the case waits for the filer) and the history.
+    question: { type: new Schema({ n: Number, at: Date, text: String, by: Schema.Types.ObjectId }, { _id: false }), default: null },
+    questions: {
+      type: [new Schema({ n: Number, at: Date, text: String, answeredAt: Date, answer: String, closedBy: Schema.Types.ObjectId }, { _id: false })],
+      default: [],
+    },
+    extensions: {
+      type: [
+        new Schema(
+          {
+            n: Number,
+            at: Date,
+            by: Schema.Types.ObjectId,
+            unitId: Schema.Types.ObjectId,
+            workingDays: Number,
+            reason: String,
+            status: { type: String, enum: ['pending', 'approved', 'refused'] },
+            decidedAt: Date,
+            decidedBy: Schema.Types.ObjectId,
+            decisionReason: String,
+            fromDate: String,
+            toDate: String,
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    reports: {
+      type: [
+        new Schema(
+          {
+            n: Number,
+            at: Date,
+            by: Schema.Types.ObjectId,
+            unitId: Schema.Types.ObjectId,
+            findings: String,
+            actions: String,
+            outcome: { type: String, enum: ['resolved', 'explained', 'partly'] },
+            result: String,
+            accountability: { type: String, enum: ['none', 'criticism', 'admonishment', 'disciplinary', 'transferred'] },
+            accountabilityNote: String,
+            reply: String,
+            internalNotes: String,
+            attachments: { type: [attachmentSchema], default: [] },
+            deadlineDate: String,
+            decision: {
+              type: new Schema(
+                { accepted: Boolean, at: Date, by: Schema.Types.ObjectId, reasons: String, workingDays: Number, newDeadline: String, onTime: Boolean },
+                { _id: false },
+              ),
+              default: null,
+            },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    // Sent back to redo (a returned report or a reopened case) and not reported again yet.
+    redo: { type: Boolean, default: false },
+    returnsCount: { type: Number, default: 0 },
+    reopenCount: { type: Number, default: 0 },
+    resolvedAt: { type: Date, default: null },
+    resolvedOnTime: { type: Boolean, default: null },
+    // The rating window: a dissatisfied rating before it lists the case; after it the case closes.
+    ratingWindowEndsAt: { type: Date, default: null },
+    // On the commission's dissatisfied list until closed with a note or reopened.
+    dissatisfiedOpen: { type: Boolean, default: false },
+    unreasonable: { type: new Schema({ at: Date, by: Schema.Types.ObjectId, reason: String }, { _id: false }), default: null },
+    followUps: {
+      type: [new Schema({ at: Date, by: Schema.Types.ObjectId, result: { type: String, enum: [...SATISFACTION, 'not_reached'] }, note: String }, { _id: false })],
+      default: [],
+    },
+    // Ratings of earlier outcomes (a reopened case is rated again).
+    pastRatings: { type: [new Schema({ at: Date, rating: String, comment: String, source: String }, { _id: false })], default: [] },
     // Why the commission rejected it (shown to the filer), and into which cases it was split.
     rejection: { type: new Schema({ reason: String, note: String, duplicateOf: String }, { _id: false }), default: null },
     splitInto: { type: [String], default: [] },
@@ -116,6 +207,9 @@ caseSchema.index({ filedBy: 1, submittedAt: -1 });
 caseSchema.index({ campaignId: 1 });
 caseSchema.index({ noticePending: 1, status: 1 });
 caseSchema.index({ status: 1, deadlineAt: 1 });
+caseSchema.index({ unitHistory: 1 });
+caseSchema.index({ status: 1, ratingWindowEndsAt: 1 });
+caseSchema.index({ dissatisfiedOpen: 1 });
 caseSchema.index({ assignedUnitId: 1, categoryCode: 1, status: 1 });
 caseSchema.index({ targetUnitId: 1, categoryCode: 1, status: 1 });
 

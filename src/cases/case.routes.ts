@@ -28,9 +28,6 @@ export function casePageRoutes(ctx: Context, casePage: CasePage): Router {
     const dupes = await duplicateCounts(cases.map((c) => ({ id: c.id, categoryCode: c.categoryCode, status: c.status, unitId: c.assignedUnitId ?? c.targetUnitId })));
     res.render('commission/cases', { cases, dupes, ...(await nameMaps()) });
   });
-  r.get('/unit/cases', requireRole('unit'), async (req, res) => {
-    res.render('unit/cases', { cases: await listCases(viewerOf(req), 100), dupes: null, ...(await nameMaps()) });
-  });
   r.get('/supervisor', requireRole('supervisor'), async (req, res) => {
     const profile = await User.findById(req.user!.id, { supervisor: 1 }).lean();
     res.render('supervisor/home', { cases: await listCases(viewerOf(req), 100), dupes: null, profile: profile?.supervisor ?? null, ...(await nameMaps()) });

@@ -97,3 +97,27 @@ export async function findCasesByNumbers(numbers: string[]): Promise<CaseLean[]>
 export async function findUnfinishedSplits(limit: number): Promise<string[]> {
   return (await Case.find({ splitPending: true, status: 'split' }, { _id: 1 }).limit(limit).lean()).map((c) => String(c._id));
 }
+
+/** Resolved cases whose rating window is over and that nobody is still deciding on. */
+export async function findResolvedPastWindow(now: Date, limit: number): Promise<string[]> {
+  const cases = await Case.find({ status: 'resolved', ratingWindowEndsAt: { $lte: now }, dissatisfiedOpen: false }, { _id: 1 }).limit(limit).lean();
+  return cases.map((c) => String(c._id));
+}
+
+/** Every case a unit ever had (for its metrics), with only what the metrics read. */
+export async function casesOfUnit(unitId: Types.ObjectId): Promise<CaseLean[]> {
+  return Case.find({ unitHistory: unitId }, { status: 1, assignedUnitId: 1, deadlineAt: 1, signDueAt: 1, timeline: 1, satisfaction: 1, unreasonable: 1, followUps: 1 }).lean<CaseLean[]>();
+}
+
+/** The unit's cases it may see, for its inbox (newest first). */
+export async function unitWorkingSet(unitId: Types.ObjectId, limit = 500): Promise<CaseLean[]> {
+  return Case.find({ assignedUnitId: unitId, status: { $in: UNIT_VISIBLE_STATES } }, { timeline: 0, description: 0, supplements: 0, reports: 0 })
+    .sort({ deadlineAt: 1 })
+    .limit(limit)
+    .lean<CaseLean[]>();
+}
+
+/** The commission's list of dissatisfied filers still to be dealt with. */
+export async function listDissatisfied(limit = 200): Promise<CaseLean[]> {
+  return Case.find({ dissatisfiedOpen: true }, { timeline: 0 }).sort({ resolvedAt: 1 }).limit(limit).lean<CaseLean[]>();
+}

@@ -13,11 +13,47 @@ export const TIMELINE_ACTIONS = [
   'notice_issued',
   'supplemented',
   'rated',
+  // Rectification (the unit's handling and the commission's review)
+  'signed',
+  'sent_back',
+  'insisted',
+  'contacted',
+  'question_asked',
+  'question_answered',
+  'question_closed',
+  'extension_requested',
+  'extension_approved',
+  'extension_refused',
+  'reported',
+  'accepted',
+  'returned',
+  'dissatisfied',
+  'reopened',
+  'closed',
+  'followed_up',
+  'unreasonable',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
 /** What the filer sees on the tracking page: their own steps and the outcome, no internal ones. */
-export const FILER_VISIBLE_ACTIONS: readonly TimelineAction[] = ['submitted', 'awaiting_triage', 'assigned', 'rerouted', 'rejected', 'split', 'supplemented', 'rated'];
+export const FILER_VISIBLE_ACTIONS: readonly TimelineAction[] = [
+  'submitted',
+  'awaiting_triage',
+  'assigned',
+  'rerouted',
+  'rejected',
+  'split',
+  'supplemented',
+  'rated',
+  'signed',
+  'question_asked',
+  'question_answered',
+  'extension_approved',
+  'accepted',
+  'returned',
+  'reopened',
+  'closed',
+];
 
 export interface Actor {
   kind: 'citizen' | 'user' | 'system';

@@ -10,6 +10,9 @@ const checkbox = z
   .optional()
   .transform((v) => v === true || v === 'on' || v === 'true' || v === '1');
 
+/** A phone number as people write it; the API document shows the same pattern. */
+export const PHONE = /^[0-9+\-() ]{5,30}$/;
+
 const base = {
   categoryCode: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(64, { error: 'invalid' }),
   unitId: z
@@ -22,7 +25,7 @@ const base = {
   place: optionalText(200),
   eventDate: optionalText(10).refine((v) => v === undefined || isIsoDate(v), { error: 'invalid_date' }),
   name: optionalText(50),
-  phone: optionalText(30).refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(v), { error: 'invalid_phone' }),
+  phone: optionalText(30).refine((v) => v === undefined || PHONE.test(v), { error: 'invalid_phone' }),
   email: optionalText(200).refine((v) => v === undefined || z.email().safeParse(v).success, { error: 'invalid_email' }),
 };
 

@@ -2,9 +2,10 @@ import type { Types } from 'mongoose';
 import type { Context } from '../context';
 import { recordEvent } from '../cases/case.lifecycle';
 import { findCase, findCasesByNumbers } from '../cases/case.service';
-import { RATEABLE_STATES, SUPPLEMENTABLE_STATES, type Satisfaction } from '../cases/case.states';
+import { HANDLING_STATES, RATEABLE_STATES, SUPPLEMENTABLE_STATES } from '../cases/case.states';
 import { CITIZEN, FILER_VISIBLE_ACTIONS } from '../cases/case.timeline';
 import { ConflictError, NotFoundError } from '../platform/http/errors';
+import { answerOpenQuestion } from '../rectification/questions.service';
 import { unitNamesById } from '../units/unit.service';
 
 export { openByTracking } from '../cases/identity.service';
@@ -22,6 +23,8 @@ export interface TrackingView {
   deadline: string | null;
   /** When the commission split the submission: each part's number, status, unit and deadline. */
   parts: { number: string; status: string; unitName: { zh: string; en: string } | null; deadline: string | null }[];
+  /** The unit's open question to the filer: the case waits for the answer (given as a supplement). */
+  question: { at: Date; text: string } | null;
   canRate: boolean;
   canSupplement: boolean;
 }
@@ -48,31 +51,22 @@ export async function trackingView(caseId: Types.ObjectId): Promise<TrackingView
     satisfaction: c.satisfaction?.rating ? { rating: c.satisfaction.rating, comment: c.satisfaction.comment ?? null, at: c.satisfaction.at! } : null,
     rejection: c.rejection?.reason ? { reason: c.rejection.reason, note: c.rejection.note ?? null, duplicateOf: c.rejection.duplicateOf ?? null } : null,
     parts,
-    deadline: c.status === 'assigned' || c.status === 'acknowledged' ? (c.deadlineDate ?? null) : null,
+    deadline: HANDLING_STATES.includes(c.status) ? (c.deadlineDate ?? null) : null,
+    question: c.question?.text ? { at: c.question.at!, text: c.question.text } : null,
     canRate: RATEABLE_STATES.includes(c.status) && !c.satisfaction?.rating,
     canSupplement: SUPPLEMENTABLE_STATES.includes(c.status),
   };
 }
 
-export async function addSupplement(ctx: Pick<Context, 'clock' | 'logger'>, caseId: Types.ObjectId, text: string): Promise<void> {
+/** The filer adds information; it answers the unit's open question, if there is one. */
+export async function addSupplement(ctx: Context, caseId: Types.ObjectId, text: string): Promise<void> {
   try {
     await recordEvent(ctx, caseId, 'supplemented', CITIZEN, SUPPLEMENTABLE_STATES, { push: { supplements: { at: ctx.clock.now(), text } } });
   } catch (err) {
     if (err instanceof ConflictError) throw new ConflictError('case_closed');
     throw err;
   }
+  await answerOpenQuestion(ctx, caseId, text);
 }
 
-/** One rating per case, only once it is resolved; claimed atomically. */
-export async function rateCase(ctx: Pick<Context, 'clock' | 'logger'>, caseId: Types.ObjectId, rating: Satisfaction, comment: string | undefined): Promise<void> {
-  try {
-    await recordEvent(ctx, caseId, 'rated', CITIZEN, RATEABLE_STATES, {
-      guard: { satisfaction: null },
-      set: { satisfaction: { at: ctx.clock.now(), rating, comment: comment ?? null } },
-      event: { note: rating },
-    });
-  } catch (err) {
-    if (err instanceof ConflictError) throw new ConflictError('not_rateable');
-    throw err;
-  }
-}
+export { rateCase } from '../rectification/followup.service';

@@ -78,9 +78,20 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
       requirements: order.requirements ?? null,
       noticeId: null,
       noticePending: true,
+      noticeIssuedAt: null,
       routedAt: c.routedAt ?? now,
+      assignedAt: now,
+      // A new assignment starts the unit's handling afresh: the new unit signs for its own notice.
+      signedAt: null,
+      signedBy: null,
+      signedLate: null,
+      signDueDate: null,
+      signDueAt: null,
+      sendBack: null,
+      redo: false,
     },
     inc: { assignmentNo: 1 },
+    addToSet: { unitHistory: unit!._id },
     event: { unitId: unit!._id as Types.ObjectId, note: order.rule ?? `${deadline.date} (${workingDays})`, data: first ? null : { fromUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null } },
   });
 

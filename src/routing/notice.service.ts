@@ -8,7 +8,9 @@ import { SYSTEM } from '../cases/case.timeline';
 import { ConflictError } from '../platform/http/errors';
 import { requestMail } from '../platform/mail/outbox';
 import { isDuplicateKey } from '../platform/mongo';
-import { Notice } from './notice.model';
+import { CalendarGapError } from '../calendar/working-days';
+import { deadlineFrom, type Deadline } from './deadline.service';
+import { Notice, noticeNumber } from './notice.model';
 
 const MAX_TRIES = 50;
 
@@ -59,10 +61,12 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
 
   // The case points at its notice once, with the timeline event in the same claim: a run that
   // died after creating the notice adds the event on its retry, and a repeat adds nothing.
+  // Signing (签收) is due a few working days after the notice; the correction deadline does not move.
+  const signDue = await signDueAfter(ctx, notice.issuedAt);
   try {
     await recordEvent(ctx, c._id, 'notice_issued', SYSTEM, ['assigned'], {
       guard: { assignmentNo: c.assignmentNo, noticeId: { $ne: notice._id } },
-      set: { noticeId: notice._id, noticePending: false },
+      set: { noticeId: notice._id, noticePending: false, noticeIssuedAt: notice.issuedAt, signDueDate: signDue?.date ?? null, signDueAt: signDue?.at ?? null },
       event: { unitId: notice.unitId, note: `${notice.year}-${notice.seq}` },
     });
   } catch (err) {
@@ -72,4 +76,21 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
   await requestMail(ctx, { key: `notice:${String(notice._id)}`, kind: 'notice-issued', caseId: c._id, unitId: notice.unitId, data: { noticeId: String(notice._id) } });
   await announceStatus(ctx, c, 'assigned', c.assignmentNo);
   return outcome;
+}
+
+/** When signing for a notice issued at `at` falls due; null when the calendar does not reach that far. */
+export async function signDueAfter(ctx: Pick<Context, 'config'>, at: Date): Promise<Deadline | null> {
+  try {
+    return await deadlineFrom(at, ctx.config.SIGN_WORKING_DAYS, ctx.config.TZ_COUNTY);
+  } catch (err) {
+    if (err instanceof CalendarGapError) return null;
+    throw err;
+  }
+}
+
+/** The number of the case's current notice (〔2026〕第15号), or null before it is issued. */
+export async function noticeNumberOf(c: { noticeId?: Types.ObjectId | null }): Promise<string | null> {
+  if (!c.noticeId) return null;
+  const notice = await Notice.findById(c.noticeId, { year: 1, seq: 1 }).lean();
+  return notice ? noticeNumber(notice) : null;
 }

@@ -40,3 +40,16 @@ export async function setUserActive(userId: string, active: boolean, by: Types.O
 export async function listUsers() {
   return User.find({}, { passwordHash: 0 }).sort({ role: 1, username: 1 }).lean();
 }
+
+/** Where mails to the commission go: the addresses of its active staff accounts. */
+export async function commissionEmails(): Promise<string[]> {
+  const staff = await User.find({ role: 'commission', active: true, email: { $ne: null } }, { email: 1 }).lean();
+  return staff.map((u) => u.email!).filter(Boolean);
+}
+
+/** A user's email, when the user is an active special supervisor (they follow their items by mail). */
+export async function supervisorEmail(userId: Types.ObjectId | null | undefined): Promise<string | null> {
+  if (!userId) return null;
+  const u = await User.findOne({ _id: userId, role: 'supervisor', active: true }, { email: 1 }).lean();
+  return u?.email ?? null;
+}

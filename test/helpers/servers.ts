@@ -16,11 +16,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether the process has ended (killed by a signal, exitCode stays null). */
+const ended = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 function waitPort(port: number, child: ChildProcess, timeoutMs = 30000): Promise<void> {
   const until = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const tryOnce = () => {
-      if (child.exitCode !== null) return reject(new Error(`server exited with ${child.exitCode}`));
+      if (ended(child)) return reject(new Error(`server exited with ${child.exitCode ?? child.signalCode}`));
       const s = net.connect({ host: '127.0.0.1', port });
       s.once('connect', () => {
         s.destroy();
@@ -40,10 +43,12 @@ export interface OwnServer {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Stops the server for good and deletes its data. */
+  close(): Promise<void>;
 }
 
 /** A server process of this test's own, so the test can stop it without touching shared ones. */
-async function ownServer(port: number, cmd: string, args: string[]): Promise<OwnServer> {
+async function ownServer(port: number, cmd: string, args: string[], dataDir?: string): Promise<OwnServer> {
   let child: ChildProcess | undefined;
   const server: OwnServer = {
     port,
@@ -52,15 +57,24 @@ async function ownServer(port: number, cmd: string, args: string[]): Promise<Own
       await waitPort(port, child);
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      if (!child || ended(child)) return;
       const c = child;
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill('SIGKILL');
       });
     },
+    async close() {
+      await server.stop();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
   return server;
 }
 
@@ -69,11 +83,45 @@ export async function ownRedis(): Promise<OwnServer> {
   return ownServer(port, 'redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no']);
 }
 
-/** A second FerretDB (the binary scripts/services.mjs built), with its own data folder. */
-export async function ownFerret(): Promise<OwnServer> {
+const SERVICES = path.resolve(__dirname, '../../scripts/services.mjs');
+
+/**
+ * Runs `node scripts/services.mjs mongo-command` (Jest cannot load that ES module itself), which
+ * picks mongod or our FerretDB build, building the latter once when needed; its progress goes to
+ * stderr and, when nothing can be started, its message names what to install.
+ */
+function mongoServerCommand(port: number, dataRoot: string): Promise<{ name: string; cmd: string; args: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVICES, 'mongo-command', String(port), dataRoot], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      process.stderr.write(b); // a first FerretDB build takes minutes: show that it is under way
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) return resolve(JSON.parse(out));
+      const message = err.replace(/^\[services\] /gm, '').trim() || `exit code ${code}`;
+      reject(new Error(`This test needs a MongoDB-compatible server of its own and none could be started.\n${message}`));
+    });
+  });
+}
+
+/**
+ * A MongoDB-compatible server of this test's own (mongod if on PATH, else our FerretDB build),
+ * on a free port with its data in a temporary folder. The first call may build FerretDB with Go
+ * (minutes on a clean machine): call it from a hook with a long timeout.
+ */
+export async function ownMongo(): Promise<OwnServer & { name: string }> {
   const port = await freePort();
-  const bin = path.resolve(__dirname, '../../.cache/ferretdb/ferretdb-lite');
-  if (!fs.existsSync(bin)) throw new Error(`${bin} missing: run node scripts/services.mjs build-ferretdb`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-ferret-'));
-  return ownServer(port, bin, ['-listen', `127.0.0.1:${port}`, '-data', dir]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-mongo-'));
+  try {
+    const { name, cmd, args } = await mongoServerCommand(port, dir);
+    return Object.assign(await ownServer(port, cmd, args, dir), { name });
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

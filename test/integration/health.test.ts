@@ -1,14 +1,15 @@
+import { QUEUE_NAMES } from '../../src/registry';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { connectMongo, withTimeout } from '../../src/db';
 import { Case } from '../../src/cases/case.model';
-import { Queues } from '../../src/queues';
+import { Queues } from '../../src/platform/jobs/queues';
 import { createFailFastRedis } from '../../src/redis';
 import { createTestContext, resetData, type TestContext } from '../helpers/context';
 import { givenReferenceData, givenUser } from '../helpers/builders';
 import { browser } from '../helpers/http';
 import { eventually } from '../helpers/wait';
-import { ownFerret, ownRedis } from '../helpers/servers';
+import { ownMongo, ownRedis, type OwnServer } from '../helpers/servers';
 import mongoose from 'mongoose';
 
 describe('GET /healthz', () => {
@@ -27,7 +28,7 @@ describe('GET /healthz', () => {
     const redisServer = await ownRedis();
     const redis = createFailFastRedis(`redis://127.0.0.1:${redisServer.port}`);
     redis.on('error', () => undefined);
-    const queues = new Queues(redis, { prefix: 'health', attempts: 1 });
+    const queues = new Queues(redis, { prefix: 'health', attempts: 1 }, QUEUE_NAMES);
     const app = createApp({ ...ctx, redis, queues });
     try {
       await eventually(async () => expect((await request(app).get('/healthz')).status).toBe(200));
@@ -71,23 +72,30 @@ describe('GET /healthz', () => {
 });
 
 describe('GET /healthz when MongoDB stops', () => {
+  // This file's own MongoDB-compatible server (mongod, else our FerretDB build), so stopping it
+  // does not disturb other test files, whichever server they share. On a clean clone this builds
+  // FerretDB with Go first, which can take minutes.
+  let mongo: OwnServer;
+  beforeAll(async () => {
+    mongo = await ownMongo();
+  }, 10 * 60_000);
+  afterAll(() => mongo?.close());
+
   it('then it answers 503 naming mongo', async () => {
-    // This file's own FerretDB, so stopping it does not disturb other test files.
-    const ferret = await ownFerret();
     const ctx = await createTestContext();
     await mongoose.disconnect();
-    await connectMongo(`mongodb://127.0.0.1:${ferret.port}/health`);
+    await connectMongo(`mongodb://127.0.0.1:${mongo.port}/health`);
     const app = createApp(ctx);
     try {
       expect((await request(app).get('/healthz')).body.mongo).toBe('up');
-      await ferret.stop();
+      await mongo.stop();
       const down = await request(app).get('/healthz');
       expect(down.status).toBe(503);
       expect(down.body).toEqual({ status: 'unavailable', mongo: 'down', redis: 'up' });
-      await ferret.start();
+      await mongo.start();
       await eventually(async () => expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok', mongo: 'up', redis: 'up' }), 30000);
     } finally {
-      await ferret.stop();
+      await mongo.stop();
       await ctx.close();
     }
   });

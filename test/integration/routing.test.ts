@@ -4,7 +4,7 @@ import { fileComplaint } from '../../src/intake/filing.service';
 import { Notification } from '../../src/platform/mail/notification.model';
 import { Queues } from '../../src/platform/jobs/queues';
 import { reconcile } from '../../src/platform/jobs/reconcile.job';
-import { JOBS } from '../../src/registry';
+import { JOBS, QUEUE_NAMES } from '../../src/registry';
 import { createFailFastRedis } from '../../src/redis';
 import { assignCase } from '../../src/routing/assignment.service';
 import { Notice } from '../../src/routing/notice.model';
@@ -174,7 +174,7 @@ describe('notices: numbering and exactly once', () => {
     const filed = await triageCase();
     const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
     deadRedis.on('error', () => undefined);
-    const deadQueues = new Queues(deadRedis, { prefix: t.ctx.config.REDIS_PREFIX, attempts: 1 });
+    const deadQueues = new Queues(deadRedis, { prefix: t.ctx.config.REDIS_PREFIX, attempts: 1 }, QUEUE_NAMES);
     const unit = await unitByCode('CM08');
     await assignCase({ ...t.ctx, queues: deadQueues }, filed.id, { unitId: String(unit._id), priority: 'normal', by: { kind: 'user' } });
     deadRedis.disconnect();

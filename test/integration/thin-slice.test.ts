@@ -6,7 +6,7 @@ import { createMailer } from '../../src/platform/mail/transport';
 import { Notification } from '../../src/platform/mail/notification.model';
 import { Queues } from '../../src/platform/jobs/queues';
 import { reconcile } from '../../src/platform/jobs/reconcile.job';
-import { JOBS } from '../../src/registry';
+import { JOBS, QUEUE_NAMES } from '../../src/registry';
 import { createFailFastRedis } from '../../src/redis';
 import { routeCase } from '../../src/routing/routing.service';
 import { unitEmail } from '../../src/seed/seed.service';
@@ -143,7 +143,7 @@ describe('exactly once, and nothing lost', () => {
     // A real Redis client pointed at a port where nothing listens: what the web sees in an outage.
     const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
     deadRedis.on('error', () => undefined);
-    const deadQueues = new Queues(deadRedis, { prefix: t.ctx.config.REDIS_PREFIX, attempts: 3 });
+    const deadQueues = new Queues(deadRedis, { prefix: t.ctx.config.REDIS_PREFIX, attempts: 3 }, QUEUE_NAMES);
     const outageApp = createApp({ ...t.ctx, queues: deadQueues });
     const unit = await unitByCode('CM04');
     const b = browser(outageApp);

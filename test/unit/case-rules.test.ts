@@ -23,7 +23,7 @@ describe('case states', () => {
     expect(canTransition('submitted', 'resolved')).toBe(false);
   });
   it('when a unit has the case, then the commission may re-route it but not reject or split it', () => {
-    expect(fromStates('reroute')).toEqual(['assigned', 'acknowledged']);
+    expect(fromStates('reroute')).toEqual(['assigned', 'acknowledged', 'sent_back']);
     expect(fromStates('reject')).not.toContain('assigned');
     expect(fromStates('split')).not.toContain('assigned');
   });

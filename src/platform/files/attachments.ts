@@ -63,12 +63,12 @@ export function acceptAttachments(): RequestHandler {
 }
 
 /** Checks every file's real type before anything is stored; one bad file refuses the lot. */
-export function checkAttachments(files: UploadedFile[]): { file: UploadedFile; contentType: string }[] {
-  if (files.length > MAX_FILES) throw new ValidationError({ attachments: 'too_many_files' });
+export function checkAttachments(files: UploadedFile[], field = 'attachments'): { file: UploadedFile; contentType: string }[] {
+  if (files.length > MAX_FILES) throw new ValidationError({ [field]: 'too_many_files' });
   return files.map((file) => {
-    if (file.size > MAX_FILE_BYTES) throw new ValidationError({ attachments: 'file_too_large' });
+    if (file.size > MAX_FILE_BYTES) throw new ValidationError({ [field]: 'file_too_large' });
     const contentType = sniffType(file.buffer);
-    if (!contentType) throw new ValidationError({ attachments: 'file_type' });
+    if (!contentType) throw new ValidationError({ [field]: 'file_type' });
     return { file, contentType };
   });
 }
@@ -77,11 +77,11 @@ function bucket() {
   return new mongoose.mongo.GridFSBucket(mongoose.connection.db!, { bucketName: BUCKET });
 }
 
-export async function storeAttachments(files: { file: UploadedFile; contentType: string }[], caseId: Types.ObjectId): Promise<StoredAttachment[]> {
+export async function storeAttachments(files: { file: UploadedFile; contentType: string }[], caseId: Types.ObjectId, label = ''): Promise<StoredAttachment[]> {
   const stored: StoredAttachment[] = [];
   for (const [i, { file, contentType }] of files.entries()) {
     // The stored name is ours: the uploaded name may carry personal data or path tricks.
-    const filename = `${String(caseId)}-${i + 1}.${EXT[contentType]}`;
+    const filename = `${String(caseId)}-${label}${i + 1}.${EXT[contentType]}`;
     const fileId = new Types.ObjectId();
     const data = stripMetadata(file.buffer, contentType);
     await new Promise<void>((resolve, reject) => {

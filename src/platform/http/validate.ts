@@ -62,3 +62,32 @@ export const IDEMPOTENCY_KEY = /^[\w-]{16,64}$/;
 export function newFormKey(): string {
   return randomBytes(18).toString('base64url');
 }
+
+/** A yes/no from a form ('true', 'on', '1', 'false', '0') or JSON (true/false). */
+export const formBoolean = z.union([z.boolean(), z.enum(['true', 'false', 'on', '1', '0'])], { error: 'required' }).transform((v) => v === true || v === 'true' || v === 'on' || v === '1');
+
+/** A whole number from a form field or JSON, within bounds. */
+export const wholeNumber = (min: number, max: number) => z.coerce.number({ error: 'required' }).int({ error: 'invalid' }).min(min, { error: 'out_of_range' }).max(max, { error: 'out_of_range' });
+
+/** Required text, trimmed, between min and max characters. */
+export const requiredText = (min: number, max: number) => z.string({ error: 'required' }).trim().min(min, { error: min > 1 ? 'too_short' : 'required' }).max(max, { error: 'too_long' });
+
+/**
+ * An instant: ISO 8601 with an offset, or a local date and time as a datetime-local field sends it
+ * (read in `timeZone`, the county's).
+ */
+export function instantInput(offsetMs: (utcGuess: number) => number) {
+  return z.string({ error: 'required' }).trim().transform((v, ctx) => {
+    const local = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v);
+    let ms: number;
+    if (local) {
+      const wall = Date.UTC(+local[1]!, +local[2]! - 1, +local[3]!, +local[4]!, +local[5]!, +(local[6] ?? 0));
+      ms = wall - offsetMs(wall);
+    } else ms = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'invalid_date' });
+      return z.NEVER;
+    }
+    return new Date(ms);
+  });
+}

@@ -7,27 +7,30 @@ export interface QueueSettings {
   attempts: number;
 }
 
-/** Producers' side of BullMQ: one Queue per name the registered jobs use, created on first use. */
+/**
+ * Producers' side of BullMQ: one Queue per name the registered jobs use, created up front. (A
+ * Queue created while Redis is down waits for it without a timeout, so none is created later.)
+ */
 export class Queues {
   private readonly queues = new Map<string, Queue>();
 
   constructor(
     private readonly connection: Redis,
     private readonly settings: QueueSettings,
-    names: readonly string[] = [],
+    names: readonly string[],
   ) {
-    for (const name of names) this.get(name);
-  }
-
-  get(name: string): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.settings.prefix });
+    for (const name of names) {
+      const queue = new Queue(name, { connection: this.connection, prefix: this.settings.prefix });
       // A producer whose Redis is down must not crash the process; add() rejects and the caller
       // records the job for the reconciler.
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
+  }
+
+  get(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`unknown queue ${name}: is its job listed in src/registry.ts?`);
     return queue;
   }
 

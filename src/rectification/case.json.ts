@@ -1,0 +1,66 @@
+import type { CaseLean } from '../cases/case.model';
+import type { Viewer } from '../cases/case.service';
+import { noticeNumberOf } from '../routing/notice.service';
+
+const id = (v: unknown) => (v ? String(v) : null);
+
+/**
+ * A case as the JSON API shows it to a viewer: the case, its deadline and notice, and the unit's
+ * handling (signature, open question, extensions, reports with their decisions, the published
+ * reply). Never the filer's identity; a filing supervisor (the filer) does not see the unit's
+ * reports or internal notes, only the published reply, as on the tracking page.
+ */
+export async function caseJson(c: CaseLean, viewer: Viewer) {
+  const filer = viewer.role === 'supervisor';
+  return {
+    id: String(c._id),
+    number: c.number,
+    status: c.status,
+    channel: c.channel,
+    categoryCode: c.categoryCode,
+    description: c.description,
+    place: c.place,
+    assignedUnitId: id(c.assignedUnitId),
+    submittedAt: c.submittedAt,
+    priority: c.priority ?? null,
+    deadline: c.deadlineDate ? { date: c.deadlineDate, at: c.deadlineAt, workingDays: c.deadlineDays } : null,
+    notice: c.noticeId ? { id: String(c.noticeId), number: await noticeNumberOf(c) } : null,
+    signDue: c.signDueDate ? { date: c.signDueDate, at: c.signDueAt } : null,
+    signedAt: c.signedAt ?? null,
+    signedLate: c.signedLate ?? null,
+    sendBack: c.sendBack?.at && !filer ? { at: c.sendBack.at, unitId: id(c.sendBack.unitId), reasons: c.sendBack.reasons, basis: c.sendBack.basis } : null,
+    contacts: filer ? [] : c.contacts.map((x) => ({ at: x.at, means: x.means, note: x.note ?? null })),
+    question: c.question?.text ? { n: c.question.n, at: c.question.at, text: c.question.text } : null,
+    questions: c.questions.map((q) => ({ n: q.n, at: q.at, text: q.text, answeredAt: q.answeredAt ?? null, answer: q.answer ?? null, closed: !!q.closedBy })),
+    extensions: filer
+      ? []
+      : c.extensions.map((e) => ({ n: e.n, at: e.at, workingDays: e.workingDays, reason: e.reason, status: e.status, decidedAt: e.decidedAt ?? null, decisionReason: e.decisionReason ?? null, fromDate: e.fromDate ?? null, toDate: e.toDate ?? null })),
+    reports: filer
+      ? []
+      : c.reports.map((r) => ({
+          n: r.n,
+          at: r.at,
+          findings: r.findings,
+          actions: r.actions,
+          outcome: r.outcome,
+          result: r.result,
+          accountability: r.accountability,
+          accountabilityNote: r.accountabilityNote ?? null,
+          reply: r.reply,
+          internalNotes: r.internalNotes ?? null,
+          attachments: r.attachments.length,
+          deadline: r.deadlineDate ?? null,
+          decision: r.decision?.at ? { accepted: r.decision.accepted, at: r.decision.at, reasons: r.decision.reasons ?? null, workingDays: r.decision.workingDays ?? null, newDeadline: r.decision.newDeadline ?? null, onTime: r.decision.onTime ?? null } : null,
+        })),
+    redo: !!c.redo,
+    returnsCount: c.returnsCount,
+    reopenCount: c.reopenCount,
+    publicReply: c.publicReply?.text ? { at: c.publicReply.at, text: c.publicReply.text } : null,
+    resolvedAt: c.resolvedAt ?? null,
+    // A unit sees the rating, not the filer's own words (which may say who they are).
+    satisfaction: c.satisfaction?.rating ? { rating: c.satisfaction.rating, comment: viewer.role === 'unit' ? null : (c.satisfaction.comment ?? null), at: c.satisfaction.at, source: c.satisfaction.source } : null,
+    dissatisfiedOpen: !!c.dissatisfiedOpen,
+    unreasonable: c.unreasonable?.at ? { at: c.unreasonable.at, reason: c.unreasonable.reason } : null,
+    timeline: c.timeline.map((e) => ({ at: e.at, action: e.action, from: e.from, to: e.to })),
+  };
+}

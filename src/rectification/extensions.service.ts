@@ -1,0 +1,80 @@
+import type { Context } from '../context';
+import { dueDate } from '../calendar/calendar.service';
+import { CalendarGapError, dueInstant } from '../calendar/working-days';
+import { recordEvent } from '../cases/case.lifecycle';
+import type { CaseLean } from '../cases/case.model';
+import { HANDLING_STATES, OPEN_STATES } from '../cases/case.states';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
+import { noticeNumberOf } from '../routing/notice.service';
+import { actorOf, commissionsCase, unitsCase, type Handler } from './handling';
+import { owe } from './mails';
+
+/**
+ * The unit asks for more working days (延期申请), with a reason. Limits per case: a configurable
+ * number pending at once (default 1) and in all (default 2); over them the request is refused (409).
+ */
+export async function requestExtension(ctx: Context, caseId: string, h: Handler, input: { workingDays: number; reason: string }): Promise<{ c: CaseLean; n: number }> {
+  const { c, guard } = await unitsCase(h, caseId);
+  const pending = c.extensions.filter((e) => e.status === 'pending').length;
+  if (pending >= ctx.config.EXTENSIONS_PENDING_MAX || c.extensions.length >= ctx.config.EXTENSIONS_MAX) throw new AppError(409, 'extension_limit', 'extension_limit');
+  const n = c.extensions.length + 1;
+  const asked = await recordEvent(ctx, caseId, 'extension_requested', actorOf(h), HANDLING_STATES, {
+    // Claimed on the list as read: a simultaneous second request finds it longer and is refused.
+    guard: { ...guard, [`extensions.${n - 1}`]: { $exists: false } },
+    push: { extensions: { n, at: ctx.clock.now(), by: h.id, unitId: h.unitId, workingDays: input.workingDays, reason: input.reason, status: 'pending' } },
+    event: { unitId: h.unitId, note: input.reason, data: { n, workingDays: input.workingDays } },
+  });
+  await owe(ctx, asked, 'extension-requested', { n }, n);
+  return { c: asked, n };
+}
+
+/**
+ * The commission approves (the deadline moves by the working days asked, counted on the calendar
+ * from the deadline in force; the old one stays in the timeline, the notice's number is cited) or
+ * refuses with a reason.
+ */
+export async function decideExtension(ctx: Context, caseId: string, n: number, h: Handler, input: { approve: boolean; reason?: string }): Promise<CaseLean> {
+  const c = await commissionsCase(h, caseId);
+  const ext = c.extensions[n - 1];
+  if (!ext || ext.n !== n) throw new NotFoundError();
+  if (ext.status !== 'pending') throw new ConflictError();
+  if (!input.approve && !input.reason) throw new ValidationError({ reason: 'required' });
+  const now = ctx.clock.now();
+  const path = `extensions.${n - 1}`;
+  const guard = { [`${path}.status`]: 'pending', assignmentNo: c.assignmentNo };
+  const notice = await noticeNumberOf(c);
+  let decided: CaseLean;
+  if (input.approve) {
+    if (!c.deadlineDate) throw new ConflictError();
+    let to: string;
+    try {
+      to = await dueDate(c.deadlineDate, ext.workingDays!);
+    } catch (err) {
+      if (err instanceof CalendarGapError) throw new ValidationError({ workingDays: 'calendar_gap' });
+      throw err;
+    }
+    decided = await recordEvent(ctx, caseId, 'extension_approved', actorOf(h), OPEN_STATES, {
+      guard,
+      set: {
+        [`${path}.status`]: 'approved',
+        [`${path}.decidedAt`]: now,
+        [`${path}.decidedBy`]: h.id,
+        [`${path}.decisionReason`]: input.reason ?? null,
+        [`${path}.fromDate`]: c.deadlineDate,
+        [`${path}.toDate`]: to,
+        deadlineDate: to,
+        deadlineAt: dueInstant(to, ctx.config.TZ_COUNTY),
+        deadlineDays: (c.deadlineDays ?? 0) + ext.workingDays!,
+      },
+      event: { unitId: c.assignedUnitId, note: notice, data: { n, from: c.deadlineDate, to, workingDays: ext.workingDays } },
+    });
+  } else {
+    decided = await recordEvent(ctx, caseId, 'extension_refused', actorOf(h), OPEN_STATES, {
+      guard,
+      set: { [`${path}.status`]: 'refused', [`${path}.decidedAt`]: now, [`${path}.decidedBy`]: h.id, [`${path}.decisionReason`]: input.reason },
+      event: { unitId: c.assignedUnitId, note: input.reason ?? null, data: { n } },
+    });
+  }
+  await owe(ctx, decided, 'extension-decided', { n }, n);
+  return decided;
+}

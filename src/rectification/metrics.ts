@@ -71,6 +71,7 @@ const HANDLING = ['assigned', 'acknowledged'];
 interface Segment {
   start: Date;
   signed: boolean;
+  signedLate: boolean;
   sentBack: boolean;
   rerouted: boolean;
 }
@@ -112,7 +113,7 @@ export function computeUnitMetrics(unitId: string, cases: readonly MetricCase[],
     for (const e of c.timeline) {
       if (e.action === 'assigned' || e.action === 'rerouted') {
         if (segment) segment.rerouted = true;
-        segment = ours(e) ? { start: e.at, signed: false, sentBack: false, rerouted: false } : null;
+        segment = ours(e) ? { start: e.at, signed: false, signedLate: false, sentBack: false, rerouted: false } : null;
         if (segment) segments.push(segment);
         continue;
       }
@@ -120,10 +121,10 @@ export function computeUnitMetrics(unitId: string, cases: readonly MetricCase[],
       const counted = inPeriod(e.at);
       switch (e.action) {
         case 'signed':
-          if (segment) segment.signed = true;
-          if (counted) {
-            m.signed++;
-            if (e.data?.late === false) m.signedOnTime++;
+          // Counted with the assignment it answers (received in the period), below.
+          if (segment) {
+            segment.signed = true;
+            segment.signedLate = e.data?.late === true;
           }
           break;
         case 'sent_back':
@@ -175,7 +176,11 @@ export function computeUnitMetrics(unitId: string, cases: readonly MetricCase[],
       m.received++;
       // Owed a signature, unless the send-back stood (re-routed away), is still being ruled on,
       // or signing is not due yet.
-      if (s.signed) m.dueToSign++;
+      if (s.signed) {
+        m.signed++;
+        if (!s.signedLate) m.signedOnTime++;
+        m.dueToSign++;
+      }
       else if (s.sentBack) continue;
       else if (s.rerouted || (c.signDueAt && c.signDueAt < now)) m.dueToSign++;
     }

@@ -17,8 +17,11 @@ export interface TestAppOptions {
   seed?: boolean | 'once';
   /** Start an in-process SMTP server before the context (SMTP_URL points at it) and clear its mails before each test. */
   smtp?: boolean;
-  /** Start the BullMQ workers, mailing to SMTP_URL, before each test and close them after it. */
-  workers?: boolean;
+  /**
+   * Start the BullMQ workers, mailing to SMTP_URL: true, before each test and close them after it;
+   * 'once', before all tests (with seed 'once': a fixture built in beforeAll) and close them after all.
+   */
+  workers?: boolean | 'once';
 }
 
 /** What the hooks set up; read it inside hooks and tests, not at the top of the file. */
@@ -64,8 +67,10 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     ctx = await createTestContext(smtp ? { ...config, SMTP_URL: smtp.url } : config);
     app = createApp(ctx);
     if (seed === 'once') await freshData(ctx);
+    if (options.workers === 'once') workers = await start(ctx);
   });
   afterAll(async () => {
+    await workers?.close();
     await ctx?.close();
     await smtp?.close();
   });
@@ -74,9 +79,9 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     const c = ready(ctx, 'ctx');
     if (seed !== 'once') await freshData(c);
     if (smtp) smtp.mails.length = 0;
-    if (options.workers) workers = await start(c);
+    if (options.workers === true) workers = await start(c);
   });
-  if (options.workers) {
+  if (options.workers === true) {
     afterEach(async () => {
       await workers?.close();
       workers = undefined;

@@ -255,3 +255,36 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(1);
   });
 }
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Compiles with tsc when a source is newer than the last build (stamp in dist/.built). */
+export function buildIfNeeded() {
+  const stamp = path.join(ROOT, 'dist', '.built');
+  const sources = Math.max(...['src', 'workers', 'scripts', 'seed'].map((d) => newestMtime(path.join(ROOT, d))));
+  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= sources) return;
+  process.stderr.write('[services] building (tsc)\n');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+/**
+ * The environment web, workers and scripts run with: MongoDB (or FerretDB) and Redis found or
+ * started the same way as `npm start` (started ones are pushed to `children` to stop later).
+ */
+export async function serviceEnv(children) {
+  const mongo = await ensureMongo();
+  const redis = await ensureRedis();
+  children.push(mongo.child, redis.child);
+  const hasDb = new URL(mongo.uri).pathname.length > 1;
+  return { ...process.env, MONGODB_URI: hasDb ? mongo.uri : withDatabase(mongo.uri, 'county_feedback'), REDIS_URL: redis.url };
+}

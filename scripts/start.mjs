@@ -6,31 +6,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureMongo, ensureRedis, stopChildren, withDatabase } from './services.mjs';
+import { buildIfNeeded, ensureMongo, ensureRedis, serviceEnv, stopChildren } from './services.mjs';
 import net from 'node:net';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIfNeeded() {
-  const stamp = path.join(ROOT, 'dist', '.built');
-  const sources = Math.max(...['src', 'workers', 'scripts', 'seed'].map((d) => newestMtime(path.join(ROOT, d))));
-  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= sources) return;
-  log('building (tsc)');
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('build failed');
-  fs.writeFileSync(stamp, new Date().toISOString());
-}
 
 function portOpen(port) {
   return new Promise((resolve) => {
@@ -59,16 +39,7 @@ async function ensureMailCatcher(children) {
 async function main() {
   buildIfNeeded();
   const children = [];
-  const mongo = await ensureMongo();
-  const redis = await ensureRedis();
-  children.push(mongo.child, redis.child);
-  const hasDb = new URL(mongo.uri).pathname.length > 1;
-  const env = {
-    ...process.env,
-    MONGODB_URI: hasDb ? mongo.uri : withDatabase(mongo.uri, 'county_feedback'),
-    REDIS_URL: redis.url,
-    SMTP_URL: await ensureMailCatcher(children),
-  };
+  const env = { ...(await serviceEnv(children)), SMTP_URL: await ensureMailCatcher(children) };
 
   const seed = spawnSync(process.execPath, ['dist/scripts/seed.js'], { cwd: ROOT, env, stdio: 'inherit' });
   if (seed.status !== 0) throw new Error('seeding failed');

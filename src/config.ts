@@ -42,6 +42,10 @@ const schema = z.object({
   RATING_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(15),
   DUE_SOON_WORKING_DAYS: z.coerce.number().int().min(1).max(10).default(2),
   CLOSE_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(600),
+  // How often the escalation sweep looks for due reminders and overdue levels.
+  ESCALATION_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(300),
+  // Demos and acceptance checks: the instant `npm run sweep` runs as (refused in production).
+  CLOCK_NOW: z.string().optional(),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

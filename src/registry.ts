@@ -12,6 +12,11 @@ import { issueNoticeJob } from './routing/issue-notice.job';
 import { routingMails } from './routing/mails';
 import { noticePanel, triagePanel } from './routing/routing.panels';
 import { closeResolvedJob } from './rectification/close-resolved.job';
+import { onCaseChange } from './cases/case.lifecycle';
+import { escalationMails } from './escalation/mails';
+import { escalateCaseJob, escalationSweepJob } from './escalation/sweep.job';
+import { refreshWatch } from './escalation/escalation.service';
+import { escalationPanel } from './escalation/escalation.panels';
 import { rectificationMails } from './rectification/mails';
 import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/rectification.panels';
 
@@ -19,9 +24,9 @@ import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/re
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, sendMailJob, reconcileJob];
 
-export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails] as readonly MailDefinition[];
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails] as readonly MailDefinition[];
 
 export const registry: Registry = { jobs: JOBS, mails: MAILS };
 
@@ -29,4 +34,7 @@ export const registry: Registry = { jobs: JOBS, mails: MAILS };
 export const QUEUE_NAMES: readonly string[] = [...new Set(JOBS.map((j) => j.queue))];
 
 /** The case page's panels, in the order they appear. */
-export const CASE_PANELS: readonly CasePanel[] = [noticePanel, handlingPanel, unitActionsPanel, reviewPanel, triagePanel, duplicatesPanel, mailsPanel, identityPanel];
+export const CASE_PANELS: readonly CasePanel[] = [noticePanel, escalationPanel, handlingPanel, unitActionsPanel, reviewPanel, triagePanel, duplicatesPanel, mailsPanel, identityPanel];
+
+// Derived records kept in step with every change of a case: escalation's watch list.
+onCaseChange(refreshWatch);

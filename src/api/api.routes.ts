@@ -12,10 +12,11 @@ import { trackingApiRoutes } from '../intake/tracking.api';
 import { idempotencyKey } from '../intake/intake.schemas';
 import { listActiveCategories } from '../cases/category.service';
 import { idParam, parseOrThrow } from '../platform/http/validate';
-import { listActiveUnits } from '../units/unit.service';
+import { listUnitDetails } from '../units/unit.service';
 import { openApiDocument } from './openapi';
 import { caseJson } from '../rectification/case.json';
 import { rectificationApiRoutes } from '../rectification/rectification.api';
+import { escalationApiRoutes } from '../escalation/escalation.api';
 
 /** JSON API under /api/v1; authenticated by Bearer token, scoped by role like the pages. */
 export function apiRoutes(ctx: Context): Router {
@@ -30,13 +31,14 @@ export function apiRoutes(ctx: Context): Router {
     const u = req.user!;
     res.json({ id: String(u.id), username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId ? String(u.unitId) : null });
   });
-  r.get('/units', anyRole, async (_req, res) => res.json({ units: await listActiveUnits() }));
+  r.get('/units', anyRole, async (_req, res) => res.json({ units: await listUnitDetails() }));
   r.get('/categories', anyRole, async (_req, res) => res.json({ categories: await listActiveCategories() }));
 
   const viewer = (req: import('express').Request) => ({ role: req.user!.role, userId: req.user!.id, unitId: req.user!.unitId });
   r.get('/cases', anyRole, async (req, res) => res.json({ cases: await listCases(viewer(req), 100) }));
   r.get('/cases/:id', anyRole, async (req, res) => res.json(await caseJson(await getCaseFor(viewer(req), idParam(req)), viewer(req))));
   r.use(rectificationApiRoutes(ctx));
+  r.use(escalationApiRoutes(ctx));
   // Staff and supervisors file on someone's behalf through the API (phone, visit, letter).
   // An `Idempotency-Key` header makes a client's retry return the first answer instead of filing twice.
   r.post('/complaints', requireRole('commission', 'supervisor'), async (req, res) => {

@@ -5,6 +5,7 @@ import { intakeOperations } from '../intake/intake.openapi';
 import { open311Operations } from '../open311/open311.openapi';
 import { buildOpenApiDocument, type Operation } from '../platform/http/openapi';
 import { rectificationOperations } from '../rectification/rectification.openapi';
+import { escalationOperations } from '../escalation/escalation.openapi';
 import { unitOperations } from '../units/units.openapi';
 import { apiOperations } from './api.openapi';
 
@@ -22,6 +23,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...campaignOperations,
   ...open311Operations,
   ...rectificationOperations,
+  ...escalationOperations,
 ];
 
 let document: Record<string, unknown> | undefined;
@@ -39,6 +41,7 @@ export function openApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'API', description: '/api/v1, Bearer token' },
       { name: 'Open311', description: 'GeoReport v2; services are public, requests need api_key' },
+      { name: 'Escalation', description: 'The overdue board' },
       { name: 'Rectification', description: 'The unit’s handling and the commission’s review (/api/v1/cases/{id}/...)' },
     ],
     security: [{ bearerAuth: [] }],

@@ -105,6 +105,27 @@ export function addWorkingDays(start: string, n: number, cal: WorkingCalendar): 
   return day;
 }
 
+/** The day before `date`. */
+export function previousDay(date: string): string {
+  return fromUtcMs(toUtcMs(date) - DAY_MS);
+}
+
+/**
+ * The day n working days before `date`, such that workingDaysBetween(result, date) === n: the
+ * day a reminder "n working days before the deadline" falls on.
+ */
+export function workingDaysBefore(date: string, n: number, cal: WorkingCalendar): string {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`working days must be a whole number >= 1, got ${n}`);
+  let day = date;
+  for (let counted = 0; counted < n; ) {
+    if (isWorkingDay(day, cal)) counted += 1;
+    day = previousDay(day);
+  }
+  // Land on a working day: reminders go out on a day the unit works.
+  while (!isWorkingDay(day, cal)) day = previousDay(day);
+  return day;
+}
+
 /**
  * Working days in (from, to]: the same count addWorkingDays uses, so
  * workingDaysBetween(s, addWorkingDays(s, n)) === n. Zero when `to` is not after `from`.

@@ -23,16 +23,41 @@ export interface CaseChange {
 type Id = string | Types.ObjectId;
 
 /**
+ * Called after every change a case goes through (transition or event), with the case as it is
+ * now: how other features keep their own derived records in step (escalation's watch list)
+ * without the features that change cases knowing about them. Registered once by the composition
+ * root. A listener that fails is logged, not rethrown: the change itself is saved.
+ */
+export type CaseListener = (ctx: ListenerContext, c: CaseLean) => Promise<void>;
+type ListenerContext = Pick<Context, 'clock' | 'logger' | 'config'>;
+const listeners: CaseListener[] = [];
+
+export function onCaseChange(listener: CaseListener): void {
+  if (!listeners.includes(listener)) listeners.push(listener);
+}
+
+async function notify(ctx: ListenerContext, c: CaseLean): Promise<void> {
+  for (const listener of listeners) {
+    try {
+      await listener(ctx, c);
+    } catch (err) {
+      ctx.logger.error({ caseId: String(c._id), err: (err as Error).message }, 'case.listener_failed');
+    }
+  }
+}
+
+/**
  * The one gate for state changes. Claims the transition atomically on the states it may start
  * from (one findOneAndUpdate: of two people acting at once, one wins), appends the typed timeline
  * event, logs it, and answers the case as it is now. A case no longer in an allowed state, or no
  * longer meeting the guard, is a ConflictError (409 `invalid_state`); an unknown case is 404.
  */
-export async function transition(ctx: Pick<Context, 'clock' | 'logger'>, caseId: Id, name: TransitionName, actor: Actor, change: CaseChange & { action?: TimelineAction } = {}): Promise<CaseLean> {
+export async function transition(ctx: ListenerContext, caseId: Id, name: TransitionName, actor: Actor, change: CaseChange & { action?: TimelineAction } = {}): Promise<CaseLean> {
   const { from, to } = TRANSITIONS[name];
   const action = change.action ?? (name as TimelineAction);
   const claimed = await claim(ctx, caseId, from, { ...change, set: { ...change.set, status: to } as Record<string, unknown> }, actor, action, to);
   ctx.logger.info({ caseId: String(caseId), transition: name, to, actor: actor.kind, role: actor.role ?? undefined }, `case.${action}`);
+  await notify(ctx, claimed);
   return claimed;
 }
 
@@ -40,9 +65,10 @@ export async function transition(ctx: Pick<Context, 'clock' | 'logger'>, caseId:
  * An event that does not change the state (a supplement, a rating, a contact): allowed only in
  * the given states, claimed and appended the same way.
  */
-export async function recordEvent(ctx: Pick<Context, 'clock' | 'logger'>, caseId: Id, action: TimelineAction, actor: Actor, states: readonly CaseState[], change: CaseChange = {}): Promise<CaseLean> {
+export async function recordEvent(ctx: ListenerContext, caseId: Id, action: TimelineAction, actor: Actor, states: readonly CaseState[], change: CaseChange = {}): Promise<CaseLean> {
   const claimed = await claim(ctx, caseId, states, change, actor, action, null);
   ctx.logger.info({ caseId: String(caseId), actor: actor.kind, role: actor.role ?? undefined }, `case.${action}`);
+  await notify(ctx, claimed);
   return claimed;
 }
 

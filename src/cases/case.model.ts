@@ -169,6 +169,20 @@ const caseSchema = new Schema(
     },
     // Ratings of earlier outcomes (a reopened case is rated again).
     pastRatings: { type: [new Schema({ at: Date, rating: String, comment: String, source: String }, { _id: false })], default: [] },
+    // ── Escalation (see src/escalation) ──
+    // Deadline steps done (reminders, levels), by key `<round>:<kind>:<n>`: each once.
+    stepsDone: { type: [String], default: [] },
+    // Overdue levels applied (1 催办, 2 督办, 3 通报), per deadline round; manual ones by the commission.
+    escalationEvents: {
+      type: [new Schema({ round: String, level: Number, dueAt: Date, appliedAt: Date, manual: Boolean, by: Schema.Types.ObjectId, noticeId: Schema.Types.ObjectId }, { _id: false })],
+      default: [],
+    },
+    // A problem case (问题工单): returned or reopened three times, or sent back by three units.
+    problemSince: { type: Date, default: null },
+    // Listed for the next typical-case notice (通报) by a level-3 escalation.
+    typicalListedAt: { type: Date, default: null },
+    // Working days the deadline moved because the unit's question to the filer was open.
+    pausedDays: { type: Number, default: 0 },
     // Why the commission rejected it (shown to the filer), and into which cases it was split.
     rejection: { type: new Schema({ reason: String, note: String, duplicateOf: String }, { _id: false }), default: null },
     splitInto: { type: [String], default: [] },

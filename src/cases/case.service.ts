@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { NotFoundError } from '../platform/http/errors';
 import type { Role } from '../platform/roles';
 import { Case, type CaseFields, type CaseLean } from './case.model';
-import { TRIAGE_STATES, UNIT_VISIBLE_STATES } from './case.states';
+import { HANDLING_STATES, TRIAGE_STATES, UNIT_VISIBLE_STATES } from './case.states';
 
 export interface Viewer {
   role: Role;
@@ -120,4 +120,9 @@ export async function unitWorkingSet(unitId: Types.ObjectId, limit = 500): Promi
 /** The commission's list of dissatisfied filers still to be dealt with. */
 export async function listDissatisfied(limit = 200): Promise<CaseLean[]> {
   return Case.find({ dissatisfiedOpen: true }, { timeline: 0 }).sort({ resolvedAt: 1 }).limit(limit).lean<CaseLean[]>();
+}
+
+/** Every case a unit has in hand (for rebuilding derived lists; a repair, not a hot path). */
+export async function findCasesInHand(): Promise<string[]> {
+  return (await Case.find({ status: { $in: HANDLING_STATES } }, { _id: 1 }).lean()).map((c) => String(c._id));
 }

@@ -35,3 +35,8 @@ export async function markCase(id: Types.ObjectId | string, flags: CaseFlags, gu
   const res = await Case.updateOne({ ...guard, _id: id }, { $set: flags });
   return res.modifiedCount === 1;
 }
+
+/** Records deadline steps as done (skipped ones too), so no sweep takes them again. */
+export async function markStepsDone(id: Types.ObjectId | string, keys: string[]): Promise<void> {
+  if (keys.length) await Case.updateOne({ _id: id }, { $addToSet: { stepsDone: { $each: keys } } });
+}

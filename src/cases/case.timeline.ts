@@ -32,6 +32,11 @@ export const TIMELINE_ACTIONS = [
   'closed',
   'followed_up',
   'unreasonable',
+  // Escalation (deadline discipline)
+  'sign_reminded',
+  'reminded',
+  'escalated',
+  'problem_case',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

@@ -1,5 +1,6 @@
 import type { CaseLean } from '../cases/case.model';
 import type { Viewer } from '../cases/case.service';
+import { isProblem, levelOf } from '../escalation/escalation.service';
 import { noticeNumberOf } from '../routing/notice.service';
 
 const id = (v: unknown) => (v ? String(v) : null);
@@ -61,6 +62,13 @@ export async function caseJson(c: CaseLean, viewer: Viewer) {
     satisfaction: c.satisfaction?.rating ? { rating: c.satisfaction.rating, comment: viewer.role === 'unit' ? null : (c.satisfaction.comment ?? null), at: c.satisfaction.at, source: c.satisfaction.source } : null,
     dissatisfiedOpen: !!c.dissatisfiedOpen,
     unreasonable: c.unreasonable?.at ? { at: c.unreasonable.at, reason: c.unreasonable.reason } : null,
+    escalation: {
+      level: levelOf(c),
+      problem: isProblem(c),
+      listedAt: c.typicalListedAt ?? null,
+      events: c.escalationEvents.map((e) => ({ level: e.level, dueAt: e.dueAt, appliedAt: e.appliedAt, manual: !!e.manual })),
+    },
+    paused: c.pausedDays ?? 0,
     timeline: c.timeline.map((e) => ({ at: e.at, action: e.action, from: e.from, to: e.to })),
   };
 }

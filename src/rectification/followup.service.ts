@@ -19,7 +19,7 @@ function listsAsDissatisfied(c: CaseLean, rating: Satisfaction, now: Date): bool
  * The filer rates the outcome once (满意 / 基本满意 / 不满意, optional comment), once it is
  * resolved (and still after it is closed). Claimed atomically: a second rating is a conflict.
  */
-export async function rateCase(ctx: Pick<Context, 'clock' | 'logger'>, caseId: Types.ObjectId, rating: Satisfaction, comment: string | undefined): Promise<void> {
+export async function rateCase(ctx: Pick<Context, 'clock' | 'logger' | 'config'>, caseId: Types.ObjectId, rating: Satisfaction, comment: string | undefined): Promise<void> {
   const c = await findCase(caseId);
   const now = ctx.clock.now();
   try {
@@ -94,7 +94,7 @@ export async function markUnreasonable(ctx: Context, caseId: string, h: Handler,
 }
 
 /** Resolved cases whose rating window is over (and that are not on the dissatisfied list) close by themselves. */
-export async function closeAfterWindow(ctx: Pick<Context, 'clock' | 'logger'>, caseId: string): Promise<'closed' | 'skipped'> {
+export async function closeAfterWindow(ctx: Pick<Context, 'clock' | 'logger' | 'config'>, caseId: string): Promise<'closed' | 'skipped'> {
   try {
     await transition(ctx, caseId, 'close', SYSTEM, { action: 'closed', guard: { dissatisfiedOpen: false, ratingWindowEndsAt: { $lte: ctx.clock.now() } }, event: { note: 'rating_window' } });
     return 'closed';

@@ -49,6 +49,8 @@ export interface UnitMetrics {
   extensionsApproved: number;
   reopened: number;
   redone: number;
+  /** Overdue levels reached in the period (1 催办, 2 督办, 3 通报); level 3 counts as a serious failure. */
+  escalations: { level1: number; level2: number; level3: number; manual: number };
   satisfaction: { satisfied: number; basicallySatisfied: number; dissatisfied: number; notRated: number; notReached: number; unreasonable: number };
   rates: {
     onTimeSigning: Rate;
@@ -97,6 +99,7 @@ export function computeUnitMetrics(unitId: string, cases: readonly MetricCase[],
     extensionsApproved: 0,
     reopened: 0,
     redone: 0,
+    escalations: { level1: 0, level2: 0, level3: 0, manual: 0 },
     satisfaction: { satisfied: 0, basicallySatisfied: 0, dissatisfied: 0, notRated: 0, notReached: 0, unreasonable: 0 },
   };
   const inPeriod = (at: Date) => at >= from && at <= to;
@@ -169,6 +172,12 @@ export function computeUnitMetrics(unitId: string, cases: readonly MetricCase[],
         case 'extension_approved':
           if (counted) m.extensionsApproved++;
           break;
+        case 'escalated': {
+          const level = Number(e.data?.level);
+          if (counted && (level === 1 || level === 2 || level === 3)) m.escalations[`level${level}`]++;
+          if (counted && e.data?.manual === true) m.escalations.manual++;
+          break;
+        }
       }
     }
     for (const s of segments) {

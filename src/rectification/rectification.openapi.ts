@@ -50,6 +50,15 @@ export const handledCaseSchema = caseSchema
     satisfaction: z.object({ rating: z.string(), comment: z.string().nullable(), at: dateTime, source: z.string() }).nullable(),
     dissatisfiedOpen: z.boolean(),
     unreasonable: z.object({ at: dateTime, reason: z.string() }).nullable(),
+    escalation: z
+      .object({
+        level: z.number().int().min(0).max(3).describe('0 not overdue, 1 催办 urged, 2 督办 supervised, 3 通报 listed, in the current deadline round'),
+        problem: z.boolean().describe('问题工单: returned or reopened three times, or sent back by three units'),
+        listedAt: dateTime.nullable(),
+        events: z.array(z.object({ level: z.number(), dueAt: dateTime, appliedAt: dateTime, manual: z.boolean() })),
+      })
+      .describe('The overdue ladder; each level with the time it was due and the time it was applied'),
+    paused: z.number().int().describe('Working days the deadline moved while the unit’s question to the filer was open'),
   })
   .meta({ id: 'HandledCase' });
 

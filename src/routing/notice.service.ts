@@ -7,12 +7,11 @@ import { findCase } from '../cases/case.service';
 import { SYSTEM } from '../cases/case.timeline';
 import { ConflictError } from '../platform/http/errors';
 import { requestMail } from '../platform/mail/outbox';
-import { isDuplicateKey } from '../platform/mongo';
+import { createNumbered } from '../platform/numbering';
 import { CalendarGapError } from '../calendar/working-days';
 import { deadlineFrom, type Deadline } from './deadline.service';
 import { Notice, noticeNumber } from './notice.model';
 
-const MAX_TRIES = 50;
 
 /**
  * Issues the written notice (整改通知书) for a case's current assignment, once. Safe to run
@@ -23,44 +22,25 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
   const c = await findCase(caseId);
   if (!c || c.status !== 'assigned' || !c.assignedUnitId || !c.deadlineDate) return 'not_due';
 
-  let notice = await Notice.findOne({ caseId: c._id, assignmentNo: c.assignmentNo }).lean();
-  let outcome: 'issued' | 'exists' = 'exists';
-  if (!notice) {
-    const now = ctx.clock.now();
-    const year = countyYear(now, ctx.config.TZ_COUNTY);
-    for (let attempt = 0; !notice; attempt++) {
-      if (attempt >= MAX_TRIES) throw new Error(`could not number the notice for case ${String(c._id)}`);
-      const last = await Notice.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean();
-      try {
-        const created = await Notice.create({
-          year,
-          seq: (last?.seq ?? 0) + 1,
-          caseId: c._id,
-          assignmentNo: c.assignmentNo,
-          unitId: c.assignedUnitId,
-          issuedAt: now,
-          caseNumber: c.number,
-          categoryCode: c.categoryCode,
-          issue: c.description,
-          place: c.place ?? null,
-          basis: c.basis ?? null,
-          requirements: c.requirements ?? null,
-          deadline: c.deadlineDate,
-          workingDays: c.deadlineDays ?? 0,
-        });
-        notice = created.toObject();
-        outcome = 'issued';
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // Either another run issued this very notice, or another notice took the number.
-        notice = await Notice.findOne({ caseId: c._id, assignmentNo: c.assignmentNo }).lean();
-      }
-    }
-    if (outcome === 'issued') ctx.logger.info({ caseId: String(c._id), noticeId: String(notice._id), seq: notice.seq, year }, 'notice.issued');
-  }
+  const now = ctx.clock.now();
+  const year = countyYear(now, ctx.config.TZ_COUNTY);
+  const { doc: notice, created } = await createNumbered(Notice, year, { caseId: c._id, assignmentNo: c.assignmentNo }, {
+    caseId: c._id,
+    assignmentNo: c.assignmentNo,
+    unitId: c.assignedUnitId,
+    issuedAt: now,
+    caseNumber: c.number,
+    categoryCode: c.categoryCode,
+    issue: c.description,
+    place: c.place ?? null,
+    basis: c.basis ?? null,
+    requirements: c.requirements ?? null,
+    deadline: c.deadlineDate,
+    workingDays: c.deadlineDays ?? 0,
+  });
+  const outcome = created ? 'issued' : 'exists';
+  if (created) ctx.logger.info({ caseId: String(c._id), noticeId: String(notice._id), seq: notice.seq, year }, 'notice.issued');
 
-  // The case points at its notice once, with the timeline event in the same claim: a run that
-  // died after creating the notice adds the event on its retry, and a repeat adds nothing.
   // Signing (签收) is due a few working days after the notice; the correction deadline does not move.
   const signDue = await signDueAfter(ctx, notice.issuedAt);
   try {

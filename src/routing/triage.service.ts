@@ -34,7 +34,7 @@ export async function triageQueue(limit = 100) {
  * triage (the transition table): once a unit has it, the case is re-routed or closed through
  * its handling, not rejected.
  */
-export async function rejectCase(ctx: Pick<Context, 'clock' | 'logger' | 'queues'>, caseId: string, input: { reason: RejectReason; note: string; duplicateOf?: string }, by: Actor) {
+export async function rejectCase(ctx: Pick<Context, 'clock' | 'logger' | 'queues' | 'config'>, caseId: string, input: { reason: RejectReason; note: string; duplicateOf?: string }, by: Actor) {
   if (input.reason === 'duplicate') {
     const original = input.duplicateOf ? await findCaseByNumber(input.duplicateOf) : null;
     if (!original || String(original._id) === caseId) throw new ValidationError({ duplicateOf: 'unknown_case' });

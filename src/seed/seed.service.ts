@@ -4,6 +4,7 @@ import { hashPassword } from '../users/password';
 import { seedCalendar } from '../calendar/calendar.service';
 import { seedDeadlinePolicies } from '../routing/deadline.service';
 import { seedRoutingRules } from '../routing/routing-rule.service';
+import { seedEscalationPolicies } from '../escalation/policy.service';
 import { Unit, type Series } from '../units/unit.model';
 import { User, type Role } from '../users/user.model';
 
@@ -34,6 +35,14 @@ export function unitEmail(code: string): string {
   return `${code.toLowerCase()}@units.county.example`;
 }
 
+export function headEmail(code: string): string {
+  return `head.${code.toLowerCase()}@units.county.example`;
+}
+
+function demoHead(code: string, unitName: string) {
+  return { name: `${unitName}负责人`, title: '局长', email: headEmail(code) };
+}
+
 /** Units and categories are upserted by code (safe to run on every start). */
 export async function seedReferenceData(): Promise<{ units: number; categories: number; calendarYears: number }> {
   for (const u of unitsFile.units) {
@@ -45,6 +54,9 @@ export async function seedReferenceData(): Promise<{ units: number; categories: 
       },
       { upsert: true },
     );
+    // Demo heads and superiors, only where the administrator has set none.
+    await Unit.updateOne({ code: u.code, head: null }, { $set: { head: demoHead(u.code, u.zh) } });
+    if (u.vertical) await Unit.updateOne({ code: u.code, superior: null }, { $set: { superior: { name: `上级主管部门（${u.zh}）`, email: `superior.${u.code.toLowerCase()}@demo.county.example` } } });
   }
   for (const [order, c] of CATEGORIES.entries()) {
     await Category.updateOne({ code: c.code }, { $set: { nameZh: c.nameZh, nameEn: c.nameEn, order }, $setOnInsert: { active: true } }, { upsert: true });
@@ -52,6 +64,7 @@ export async function seedReferenceData(): Promise<{ units: number; categories: 
   const calendarYears = await seedCalendar();
   await seedDeadlinePolicies();
   await seedRoutingRules();
+  await seedEscalationPolicies();
   return { units: unitsFile.units.length, categories: CATEGORIES.length, calendarYears };
 }
 

@@ -13,6 +13,11 @@ const unitSchema = new Schema(
     vertical: { type: Boolean, default: false },
     // Written notices go to these addresses.
     emails: { type: [String], default: [] },
+    // The unit's head (负责人): overdue urging and supervision notices go to them too; the head's
+    // name at the time is recorded on evaluation outcomes.
+    head: { type: new Schema({ name: String, title: String, email: String }, { _id: false }), default: null },
+    // For vertically managed units (条管): the superior authority, informed under the sanctions.
+    superior: { type: new Schema({ name: String, email: String }, { _id: false }), default: null },
     active: { type: Boolean, default: true },
   },
   { timestamps: true },

@@ -1,52 +1,22 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { createApp } from '../../src/app';
 import { Case } from '../../src/cases/case.model';
-import { createMailer } from '../../src/platform/mail/transport';
 import { unitEmail } from '../../src/seed/seed.service';
-import { startWorkers, type RunningWorkers } from '../../src/platform/jobs/worker';
-import { registry } from '../../src/registry';
-import { givenReferenceData, givenUser, PASSWORD, unitByCode } from '../helpers/builders';
-import { launchBrowser } from '../helpers/browser';
-import { createTestContext, resetData, type TestContext } from '../helpers/context';
-import { startSmtp } from '../helpers/smtp';
+import { givenUser, unitByCode } from '../helpers/builders';
+import { expectText, login, useE2e } from '../helpers/e2e';
 import { until } from '../helpers/wait';
 
-let ctx: TestContext;
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
-let workers: RunningWorkers;
-let server: Server;
-let base: string;
-let browser: Browser;
+const e = useE2e();
 
 beforeAll(async () => {
-  smtp = await startSmtp();
-  ctx = await createTestContext({ SMTP_URL: smtp.url });
-  await resetData(ctx);
-  await givenReferenceData();
   await givenUser('unit', { username: 'ws02', unitCode: 'WS02' });
   await givenUser('unit', { username: 'le10', unitCode: 'LE10' });
   await givenUser('commission', { username: 'wang' });
-  workers = await startWorkers({ ...ctx, mailer: createMailer(smtp.url, ctx.config.MAIL_FROM), registry }, 2);
-  server = createServer(createApp(ctx)).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  await workers?.close();
-  await ctx?.close();
-  await smtp?.close();
 });
 
 it('when a citizen files a complaint on a phone, then the named unit sees it in its inbox and got the email', async () => {
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const phone = await e.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   const page = await phone.newPage();
-  await page.goto(`${base}/`);
+  await page.goto(`${e.base}/`);
   await page.getByRole('link', { name: '我要投诉 / 反映问题' }).click();
   await page.selectOption('#categoryCode', 'attitude');
   await page.selectOption('#unitId', { label: '中国电信县分公司' });
@@ -78,17 +48,14 @@ it('when a citizen files a complaint on a phone, then the named unit sees it in 
   await page.screenshot({ path: 'test-results/e2e-phone-tracking.png', fullPage: true });
 
   const c = await until(() => Case.findOne({ number, status: 'assigned' }).lean());
-  const mails = await smtp.waitForMails(1);
+  const mails = await e.smtp.waitForMails(1);
   expect(String(c.assignedUnitId)).toBe(String((await unitByCode('WS02'))._id));
   expect(mails[0]!.to).toEqual([unitEmail('WS02')]);
 
   {
-    const desk = await browser.newContext({ locale: 'zh-CN' });
+    const desk = await e.browser.newContext({ locale: 'zh-CN' });
     const staff = await desk.newPage();
-    await staff.goto(`${base}/login`);
-    await staff.fill('#username', 'ws02');
-    await staff.fill('#password', PASSWORD);
-    await staff.getByRole('button', { name: '登录' }).click();
+    await login(staff, e.base, 'ws02');
     await expectText(staff.locator(`tr[data-case="${number}"]`), '已交办');
     await staff.screenshot({ path: 'test-results/e2e-unit-inbox.png', fullPage: true });
     await desk.close();
@@ -98,9 +65,9 @@ it('when a citizen files a complaint on a phone, then the named unit sees it in 
 
 it('when the commission triages a public complaint, then the unit sees it in its inbox with the written notice', async () => {
   // A citizen files without naming a unit: no rule applies, so it waits for triage.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
+  const phone = await e.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
   const citizen = await phone.newPage();
-  await citizen.goto(`${base}/complaints/new`);
+  await citizen.goto(`${e.base}/complaints/new`);
   await citizen.selectOption('#categoryCode', 'business_env');
   await citizen.fill('#description', '开发区一家企业的厂房验收材料交了三次，每次被要求补不同的材料。');
   await citizen.getByRole('button', { name: '提交' }).click();
@@ -108,9 +75,9 @@ it('when the commission triages a public complaint, then the unit sees it in its
   await until(() => Case.findOne({ number, routedAt: { $ne: null } }).lean());
   await phone.close();
 
-  const desk = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const desk = await e.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   const staff = await desk.newPage();
-  await login(staff, 'wang');
+  await login(staff, e.base, 'wang');
   await staff.getByRole('link', { name: '待分办' }).first().click();
   await staff.locator(`tr[data-case="${number}"] a`).first().click();
   await staff.selectOption('#assign-unit', { label: '县住房和城乡建设局' });
@@ -124,9 +91,9 @@ it('when the commission triages a public complaint, then the unit sees it in its
   await expectText(staff.locator('#notice-link'), '〔2026〕第');
   await desk.close();
 
-  const unitDesk = await browser.newContext({ locale: 'zh-CN' });
+  const unitDesk = await e.browser.newContext({ locale: 'zh-CN' });
   const unit = await unitDesk.newPage();
-  await login(unit, 'le10');
+  await login(unit, e.base, 'le10');
   await expectText(unit.locator(`tr[data-case="${number}"]`), '已交办');
   await unit.locator(`tr[data-case="${number}"] a`).first().click();
   await unit.locator('#notice-link').click();
@@ -135,15 +102,3 @@ it('when the commission triages a public complaint, then the unit sees it in its
   await unit.screenshot({ path: 'test-results/e2e-notice.png', fullPage: true });
   await unitDesk.close();
 });
-
-async function login(page: import('playwright-core').Page, username: string) {
-  await page.goto(`${base}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-}
-
-async function expectText(locator: import('playwright-core').Locator, text: string) {
-  await locator.waitFor({ timeout: 10000 });
-  expect(await locator.textContent()).toContain(text);
-}

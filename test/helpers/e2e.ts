@@ -70,7 +70,15 @@ export async function login(page: Page, base: string, username: string): Promise
   await page.waitForLoadState();
 }
 
-export async function expectText(locator: Locator, text: string): Promise<void> {
-  await locator.first().waitFor({ timeout: 10000 });
-  expect(await locator.first().textContent()).toContain(text);
+/** Waits until the element shows the text (pages update after fetches), failing with what it showed. */
+export async function expectText(locator: Locator, text: string, timeoutMs = 10000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  await locator.first().waitFor({ timeout: timeoutMs });
+  let shown = '';
+  while (Date.now() < end) {
+    shown = (await locator.first().textContent()) ?? '';
+    if (shown.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(shown).toContain(text);
 }

@@ -1,6 +1,7 @@
 import { SHIPPED_YEARS } from '../../src/calendar/holidays.data';
 import {
   addWorkingDays,
+  workingDaysBefore,
   buildCalendar,
   CalendarGapError,
   dueInstant,
@@ -149,5 +150,17 @@ describe('shipped holiday data', () => {
       [2025, 28, 5],
       [2026, 33, 6],
     ]);
+  });
+});
+
+describe('workingDaysBefore', () => {
+  const cal = buildCalendar(SHIPPED_YEARS);
+  it('when a deadline is a Monday, then 1 working day before is the Friday, and the count back agrees', () => {
+    expect(workingDaysBefore('2026-03-16', 1, cal)).toBe('2026-03-13');
+    expect(workingDaysBetween(workingDaysBefore('2026-03-16', 2, cal), '2026-03-16', cal)).toBe(2);
+  });
+  it('when the days before run through the Spring Festival, then the holiday is skipped and the make-up Saturday counts', () => {
+    // 2026-02-27 (Fri) minus 5 working days: 02-26, 02-25, 02-24, (02-15..02-23 holiday), 02-14 (Sat, make-up), 02-13.
+    expect(workingDaysBefore('2026-02-27', 5, cal)).toBe('2026-02-13');
   });
 });

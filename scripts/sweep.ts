@@ -1,0 +1,31 @@
+import { boot } from '../src/boot';
+import { FixedClock } from '../src/clock';
+import { rebuildWatch } from '../src/escalation/escalation.service';
+import { sweepNow } from '../src/escalation/sweep.job';
+import '../src/registry';
+
+// `npm run sweep`: one escalation sweep now against the services `npm start` uses, printing what
+// it did. `CLOCK_NOW=2027-01-15T10:00:00+08:00 npm run sweep` runs it as if at that instant (for
+// demos and acceptance checks; refused in production). `-- --rebuild` first rebuilds the watch
+// list from the open cases (after a restore, or for cases filed before escalation existed).
+async function main(): Promise<void> {
+  const base = await boot();
+  const at = base.config.CLOCK_NOW;
+  if (at && base.config.NODE_ENV === 'production') throw new Error('CLOCK_NOW is refused in production');
+  const now = at ? new Date(at) : null;
+  if (now && Number.isNaN(now.getTime())) throw new Error(`CLOCK_NOW is not a date: ${at}`);
+  const ctx = now ? { ...base, clock: new FixedClock(now) } : base;
+  try {
+    if (process.argv.includes('--rebuild')) console.log(`watch list rebuilt: ${await rebuildWatch(ctx)} open cases`);
+    const report = await sweepNow(ctx);
+    console.log(`sweep at ${ctx.clock.now().toISOString()}: ${report.length} case(s) due`);
+    for (const r of report) console.log(`  ${r.number}: ${r.applied.length ? r.applied.join(', ') : 'nothing new'}`);
+  } finally {
+    await base.shutdown();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { Context } from '../context';
+import { defineJob } from '../platform/jobs/define-job';
+import { tryEnqueue } from '../platform/jobs/enqueue';
+import { Watch } from './escalation.models';
+import { applyDueSteps } from './escalation.service';
+
+const BATCH = 1000;
+
+/** Applies a case's due deadline steps (job `escalate-<caseId>-<due>`: once per wake-up time). */
+export const escalateCaseJob = defineJob<{ caseId: string; due: number }>({
+  name: 'escalate-case',
+  queue: 'escalation',
+  payload: z.object({ caseId: z.string().regex(/^[a-f0-9]{24}$/), due: z.number().int() }),
+  jobId: (p) => `escalate-${p.caseId}-${p.due}`,
+  handle: (ctx, { caseId }) => applyDueSteps(ctx, caseId),
+});
+
+/**
+ * Finds the cases whose next step is due, on the watch list (one small document per case a unit
+ * has in hand, so the cost follows the open work, not every case ever filed), and fans out one
+ * job per case. The job id carries the wake-up time: two sweeps at once queue it once, and the
+ * job itself claims each step on the case, so each mail goes once. Stops when Redis refuses.
+ */
+export async function sweep(ctx: Pick<Context, 'clock' | 'queues' | 'logger'>): Promise<{ due: number; queued: number }> {
+  const due = await Watch.find({ nextAt: { $lte: ctx.clock.now() } }, { _id: 1, nextAt: 1 }).sort({ nextAt: 1 }).limit(BATCH).lean();
+  let queued = 0;
+  for (const w of due) {
+    if (!(await tryEnqueue(ctx, escalateCaseJob, { caseId: String(w._id), due: w.nextAt!.getTime() }))) break;
+    queued++;
+  }
+  if (due.length) ctx.logger.info({ due: due.length, queued }, 'escalation.swept');
+  return { due: due.length, queued };
+}
+
+export const escalationSweepJob = defineJob<Record<string, never>>({
+  name: 'escalation-sweep',
+  queue: 'maintenance',
+  payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  jobId: () => 'escalation-sweep',
+  schedule: (config) => ({ every: config.ESCALATION_SWEEP_EVERY_SECONDS * 1000 }),
+  handle: (ctx) => sweep(ctx),
+});
+
+/**
+ * One sweep now, in this process, without queueing: every case due by now gets its due steps
+ * (in order, each once), as many rounds as it takes. For `npm run sweep` (demos, acceptance
+ * checks, an operator catching up); mails are recorded and queued as usual.
+ */
+export async function sweepNow(ctx: Pick<Context, 'clock' | 'queues' | 'logger' | 'config'>): Promise<{ number: string; applied: string[] }[]> {
+  const report: { number: string; applied: string[] }[] = [];
+  const seen = new Set<string>();
+  for (;;) {
+    const due = await Watch.find({ nextAt: { $lte: ctx.clock.now() } }, { _id: 1, number: 1 }).sort({ nextAt: 1 }).limit(BATCH).lean();
+    const fresh = due.filter((w) => !seen.has(String(w._id)));
+    if (!fresh.length) return report;
+    for (const w of fresh) {
+      seen.add(String(w._id));
+      const { applied } = await applyDueSteps(ctx, w._id);
+      report.push({ number: w.number, applied });
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { boot } from '../src/boot';
-import { FixedClock } from '../src/clock';
+import { loadConfig } from '../src/config';
 import { rebuildWatch } from '../src/escalation/escalation.service';
-import { sweepNow } from '../src/escalation/sweep.job';
+import { demoClock, sweepNow } from '../src/escalation/sweep.job';
 import '../src/registry';
 
 // `npm run sweep`: one escalation sweep now against the services `npm start` uses, printing what
@@ -9,12 +9,10 @@ import '../src/registry';
 // demos and acceptance checks; refused in production). `-- --rebuild` first rebuilds the watch
 // list from the open cases (after a restore, or for cases filed before escalation existed).
 async function main(): Promise<void> {
+  const config = loadConfig();
+  const clock = demoClock(config); // refused in production before anything connects
   const base = await boot();
-  const at = base.config.CLOCK_NOW;
-  if (at && base.config.NODE_ENV === 'production') throw new Error('CLOCK_NOW is refused in production');
-  const now = at ? new Date(at) : null;
-  if (now && Number.isNaN(now.getTime())) throw new Error(`CLOCK_NOW is not a date: ${at}`);
-  const ctx = now ? { ...base, clock: new FixedClock(now) } : base;
+  const ctx = clock ? { ...base, clock } : base;
   try {
     if (process.argv.includes('--rebuild')) console.log(`watch list rebuilt: ${await rebuildWatch(ctx)} open cases`);
     const report = await sweepNow(ctx);

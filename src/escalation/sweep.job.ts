@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FixedClock } from '../clock';
 import type { Context } from '../context';
 import { defineJob } from '../platform/jobs/define-job';
 import { tryEnqueue } from '../platform/jobs/enqueue';
@@ -60,4 +61,13 @@ export async function sweepNow(ctx: Pick<Context, 'clock' | 'queues' | 'logger' 
       report.push({ number: w.number, applied });
     }
   }
+}
+
+/** The clock `npm run sweep` runs with: CLOCK_NOW when given (never in production), else null (the system's). */
+export function demoClock(config: Pick<Context['config'], 'CLOCK_NOW' | 'NODE_ENV'>): FixedClock | null {
+  if (!config.CLOCK_NOW) return null;
+  if (config.NODE_ENV === 'production') throw new Error('CLOCK_NOW is refused in production');
+  const now = new Date(config.CLOCK_NOW);
+  if (Number.isNaN(now.getTime())) throw new Error(`CLOCK_NOW is not a date: ${config.CLOCK_NOW}`);
+  return new FixedClock(now);
 }

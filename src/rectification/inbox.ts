@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import type { CaseLean } from '../cases/case.model';
 import { unitWorkingSet } from '../cases/case.service';
 import { HANDLING_STATES } from '../cases/case.states';
+import { levelOf } from '../escalation/escalation.service';
 
 export const INBOX_TABS = ['new', 'in_hand', 'due_soon', 'overdue', 'redo', 'waiting', 'closed'] as const;
 export type InboxTab = (typeof INBOX_TABS)[number];
@@ -24,6 +25,8 @@ export interface InboxRow {
   redo: boolean;
   waitingForFiler: boolean;
   pendingExtension: boolean;
+  /** The overdue level reached in the current deadline round (0: not overdue yet). */
+  level: number;
   tabs: InboxTab[];
 }
 
@@ -74,6 +77,7 @@ export async function unitInbox(ctx: Pick<Context, 'clock' | 'config'>, unitId: 
       redo: !!c.redo,
       waitingForFiler: !!c.question,
       pendingExtension: (c.extensions ?? []).some((e) => e.status === 'pending'),
+      level: HANDLING_STATES.includes(c.status) ? levelOf(c) : 0,
       tabs: tabsOf(c, daysLeft, ctx.config.DUE_SOON_WORKING_DAYS),
     };
   });

@@ -39,8 +39,12 @@ export function headEmail(code: string): string {
   return `head.${code.toLowerCase()}@units.county.example`;
 }
 
-function demoHead(code: string, unitName: string) {
-  return { name: `${unitName}负责人`, title: '局长', email: headEmail(code) };
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
+
+/** A demo head: a surname and 某 (no real person), the usual title, a demo address. */
+function demoHead(code: string) {
+  const n = [...code].reduce((sum, ch) => sum + ch.charCodeAt(0), 0);
+  return { name: `${SURNAMES[n % SURNAMES.length]}某`, title: '主要负责人', email: headEmail(code) };
 }
 
 /** Units and categories are upserted by code (safe to run on every start). */
@@ -55,7 +59,7 @@ export async function seedReferenceData(): Promise<{ units: number; categories: 
       { upsert: true },
     );
     // Demo heads and superiors, only where the administrator has set none.
-    await Unit.updateOne({ code: u.code, head: null }, { $set: { head: demoHead(u.code, u.zh) } });
+    await Unit.updateOne({ code: u.code, head: null }, { $set: { head: demoHead(u.code) } });
     if (u.vertical) await Unit.updateOne({ code: u.code, superior: null }, { $set: { superior: { name: `上级主管部门（${u.zh}）`, email: `superior.${u.code.toLowerCase()}@demo.county.example` } } });
   }
   for (const [order, c] of CATEGORIES.entries()) {

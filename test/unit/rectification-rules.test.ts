@@ -54,3 +54,13 @@ describe('unit metrics', () => {
     expect(m).toMatchObject({ received: 0, signed: 0, reported: 1, resolved: 0 });
   });
 });
+
+describe('npm run sweep clock', () => {
+  it('when CLOCK_NOW is given outside production, then the sweep runs at that instant; in production it is refused', async () => {
+    const { demoClock } = await import('../../src/escalation/sweep.job');
+    expect(demoClock({ CLOCK_NOW: '2027-01-15T10:00:00+08:00', NODE_ENV: 'development' })!.now().toISOString()).toBe('2027-01-15T02:00:00.000Z');
+    expect(demoClock({ CLOCK_NOW: undefined, NODE_ENV: 'production' })).toBeNull();
+    expect(() => demoClock({ CLOCK_NOW: '2027-01-15T10:00:00+08:00', NODE_ENV: 'production' })).toThrow('refused in production');
+    expect(() => demoClock({ CLOCK_NOW: 'tomorrow', NODE_ENV: 'development' })).toThrow('not a date');
+  });
+});

@@ -11,7 +11,7 @@ import { apiRoutes } from './api/api.routes';
 import { authRoutes, HOME_BY_ROLE } from './auth/auth.routes';
 import { loadUser } from './auth/auth.middleware';
 import { csrfProtection } from './auth/csrf';
-import { calendarAdminRoutes } from './calendar/calendar.routes';
+import { calendarAdminRoutes, calendarBanner } from './calendar/calendar.routes';
 import { campaignRoutes } from './campaigns/campaign.routes';
 import { createCasePage } from './cases/case.page';
 import { casePageRoutes } from './cases/case.routes';
@@ -93,6 +93,7 @@ export function createApp(ctx: Context): express.Express {
   // The queue dashboard's own scripts send no CSRF token; it checks the role and the Origin itself.
   app.use('/admin/queues', queueBoard(ctx));
   app.use(csrfProtection(ctx.config.SESSION_SECRET, production));
+  app.use(calendarBanner(ctx));
   app.use((req, res, next) => {
     res.locals.path = req.path;
     res.locals.homeByRole = HOME_BY_ROLE;

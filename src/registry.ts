@@ -14,6 +14,7 @@ import { noticePanel, triagePanel } from './routing/routing.panels';
 import { closeResolvedJob } from './rectification/close-resolved.job';
 import { onCaseChange } from './cases/case.lifecycle';
 import { escalationMails } from './escalation/mails';
+import { calendarCheckJob, calendarMissingMail } from './calendar/calendar-check.job';
 import { escalateCaseJob, escalationSweepJob } from './escalation/sweep.job';
 import { refreshWatch } from './escalation/escalation.service';
 import { escalationPanel } from './escalation/escalation.panels';
@@ -24,9 +25,9 @@ import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/re
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, calendarCheckJob, sendMailJob, reconcileJob];
 
-export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails] as readonly MailDefinition[];
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, calendarMissingMail] as readonly MailDefinition[];
 
 export const registry: Registry = { jobs: JOBS, mails: MAILS };
 

@@ -15,7 +15,7 @@
     if (!n) { out.textContent = '—'; return; }
     fetch('/commission/due-date?workingDays=' + encodeURIComponent(n), { credentials: 'same-origin' })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (body) { out.textContent = body && body.due ? body.due : '—'; })
+      .then(function (body) { out.textContent = body && body.due ? body.due + (body.provisional ? ' ' + (out.getAttribute('data-provisional') || '*') : '') : '—'; })
       .catch(function () { out.textContent = '—'; });
   }
   days.addEventListener('input', update);

@@ -1,10 +1,13 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../platform/http/require-role';
+import { countyDate } from '../clock';
+import type { Context } from '../context';
+import { DATASET, datasetYear, datasetYears } from './dataset';
 import { NotFoundError, ValidationError } from '../platform/http/errors';
-import { parseOrThrow } from '../platform/http/validate';
+import { fieldErrors, formFields, parseOrThrow } from '../platform/http/validate';
 import { SHIPPED_YEARS } from './holidays.data';
-import { CalendarInputError, dueDate, getYear, isCalendarYear, listYears, updateYear } from './calendar.service';
+import { CalendarInputError, dueDateInfo, getYear, isCalendarYear, listYears, MIN_YEAR, missingYears, updateYear } from './calendar.service';
 import { isIsoDate } from './working-days';
 
 // Bounded so one request cannot make the server walk through decades of days.
@@ -44,15 +47,53 @@ export function calendarApiRoutes(): Router {
   const r = Router();
   r.get('/calendar/due-date', requireRole('commission', 'admin', 'unit', 'supervisor'), async (req, res) => {
     const q = parseOrThrow(dueDateQuery, req.query);
-    res.json({ due: await dueDate(q.from, q.workingDays) });
+    const due = await dueDateInfo(q.from, q.workingDays);
+    res.json({ due: due.date, provisional: due.provisional });
   });
   return r;
+}
+
+/**
+ * Staff pages carry a banner while this year (or, from 1 November, next year) has no holiday
+ * arrangement: deadlines there count Monday to Friday until the administrator enters it.
+ */
+export function calendarBanner(ctx: Pick<Context, 'clock' | 'config'>): RequestHandler {
+  return async (req, res, next) => {
+    if (req.user && (req.user.role === 'admin' || req.user.role === 'commission') && req.method === 'GET') {
+      res.locals.calendarMissing = await missingYears(countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY));
+    }
+    next();
+  };
 }
 
 /** The administrator's pages: see every year, edit one, add the next when it is published. */
 export function calendarAdminRoutes(): Router {
   const r = Router();
   const admin = requireRole('admin');
+
+  // One-click import of a year from the maintained dataset, shown beside the State Council
+  // notice's text (which the administrator pastes) for confirmation before anything is saved.
+  const importInput = z.object({ year: z.coerce.number().int(), notice: z.string({ error: 'required' }).trim().min(10, { error: 'too_short' }).max(20000, { error: 'too_long' }) });
+  const renderImport = async (res: Response, year: number | null, values: Record<string, unknown> = {}, errors: Record<string, string> = {}, status = 200) => {
+    const known = new Set((await listYears()).map((y) => y.year));
+    const offered = datasetYears().filter((y) => y >= MIN_YEAR);
+    res.status(status).render('admin/calendar-import', { year, offered, known: [...known], dataset: year ? datasetYear(year) : null, current: year ? await getYear(year) : null, source: DATASET, values, errors });
+  };
+  r.get('/admin/calendar/import', admin, async (req, res) => {
+    const raw = Number(req.query.year);
+    await renderImport(res, isCalendarYear(raw) && datasetYear(raw) ? raw : null);
+  });
+  r.post('/admin/calendar/import', admin, async (req, res) => {
+    const parsed = importInput.safeParse(formFields(req.body).fields);
+    const year = parsed.success ? parsed.data.year : Number((req.body as Record<string, unknown>)?.year);
+    const data = isCalendarYear(year) ? datasetYear(year) : null;
+    if (!data) throw new NotFoundError();
+    if (!parsed.success) return renderImport(res, year, formFields(req.body).fields, fieldErrors(parsed.error.issues), 400);
+    // The notice's title and number (its first lines) name the source; the dataset is credited.
+    const title = parsed.data.notice.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 2).join('，').slice(0, 200);
+    await updateYear(year, data.holidays.map((h) => h.date), data.workdays, req.user!.id, `${title}（${DATASET} 导入，已核对原文）`);
+    res.redirect(303, `/admin/calendar?saved=${year}`);
+  });
 
   r.get('/admin/calendar', admin, async (req, res) => {
     const years = await listYears();

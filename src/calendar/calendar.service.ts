@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import { ValidationError } from '../platform/http/errors';
 import { CalendarYear } from './calendar.model';
 import { SHIPPED_YEARS } from './holidays.data';
-import { addWorkingDays, buildCalendar, isIsoDate, isWeekend, yearOf, type WorkingCalendar } from './working-days';
+import { addWorkingDays, buildCalendar, isIsoDate, isWeekend, provisionalYears, yearOf, type WorkingCalendar } from './working-days';
 
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
@@ -45,16 +45,37 @@ export async function seedCalendar(): Promise<number> {
 
 /**
  * Every year from MongoDB, read on each use: a handful of small documents, and an edit made
- * through one process applies at once in all of them.
+ * through one process applies at once in all of them. Provisional: a year not entered yet counts
+ * Monday to Friday (and what is counted so says it is provisional), so deadlines never stop.
  */
 export async function loadCalendar(): Promise<WorkingCalendar> {
   const years = await CalendarYear.find().lean();
-  return buildCalendar(years.map((y) => ({ year: y.year, holidays: y.holidays, workdays: y.workdays })));
+  return buildCalendar(years.map((y) => ({ year: y.year, holidays: y.holidays, workdays: y.workdays })), { provisional: true });
 }
 
-/** The last day of a period of n working days starting after `from`; CalendarGapError past the data. */
+export interface DueDate {
+  date: string;
+  /** Counted (partly) in a year not entered yet, Monday to Friday: to be confirmed. */
+  provisional: boolean;
+}
+
+/** The last day of a period of n working days starting after `from`. */
+export async function dueDateInfo(from: string, n: number): Promise<DueDate> {
+  const cal = await loadCalendar();
+  const date = addWorkingDays(from, n, cal);
+  return { date, provisional: provisionalYears(from, date, cal).length > 0 };
+}
+
 export async function dueDate(from: string, n: number): Promise<string> {
-  return addWorkingDays(from, n, await loadCalendar());
+  return (await dueDateInfo(from, n)).date;
+}
+
+/** Years the calendar lacks among this year and, from 1 November, the next: what the administrator must enter. */
+export async function missingYears(today: string): Promise<number[]> {
+  const year = Number(today.slice(0, 4));
+  const wanted = today.slice(5) >= '11-01' ? [year, year + 1] : [year];
+  const known = new Set((await CalendarYear.find({ year: { $in: wanted } }, { year: 1 }).lean()).map((y) => y.year));
+  return wanted.filter((y) => !known.has(y));
 }
 
 export async function listYears() {

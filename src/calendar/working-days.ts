@@ -9,8 +9,14 @@ export interface WorkingCalendar {
   holidays: Set<string>;
   /** Make-up working days (调休): Saturdays or Sundays declared working days. */
   workdays: Set<string>;
-  /** Years whose arrangement is known; any other year cannot be counted. */
+  /** Years whose arrangement is known; any other year cannot be counted... */
   years: Set<number>;
+  /**
+   * ...unless provisional: then a year not entered counts Monday to Friday, so the county does not
+   * stop on 1 January before the State Council publishes the year's arrangement. Dates counted so
+   * are marked provisional (provisionalYears) wherever they are shown.
+   */
+  provisional?: boolean;
 }
 
 export interface CalendarYearData {
@@ -47,11 +53,7 @@ function fromUtcMs(ms: number): string {
 }
 
 /** True for a real calendar date written 'YYYY-MM-DD' (so not 2026-02-30). */
-export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-  const ms = Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10)));
-  return fromUtcMs(ms) === value;
-}
+export { isIsoDate } from '../platform/dates';
 
 export function yearOf(date: string): number {
   return Number(date.slice(0, 4));
@@ -71,8 +73,8 @@ export function nextDay(date: string): string {
   return fromUtcMs(toUtcMs(date) + DAY_MS);
 }
 
-export function buildCalendar(years: readonly CalendarYearData[]): WorkingCalendar {
-  const cal: WorkingCalendar = { holidays: new Set(), workdays: new Set(), years: new Set() };
+export function buildCalendar(years: readonly CalendarYearData[], options: { provisional?: boolean } = {}): WorkingCalendar {
+  const cal: WorkingCalendar = { holidays: new Set(), workdays: new Set(), years: new Set(), provisional: options.provisional ?? false };
   for (const y of years) {
     cal.years.add(y.year);
     for (const d of y.holidays) cal.holidays.add(d);
@@ -84,7 +86,10 @@ export function buildCalendar(years: readonly CalendarYearData[]): WorkingCalend
 /** A holiday beats the weekday rule; a make-up day beats the weekend. */
 export function isWorkingDay(date: string, cal: WorkingCalendar): boolean {
   toUtcMs(date); // rejects malformed input before it can look like an ordinary weekday
-  if (!cal.years.has(yearOf(date))) throw new CalendarGapError(yearOf(date));
+  if (!cal.years.has(yearOf(date))) {
+    if (!cal.provisional) throw new CalendarGapError(yearOf(date));
+    return !isWeekend(date);
+  }
   if (cal.holidays.has(date)) return false;
   if (cal.workdays.has(date)) return true;
   return !isWeekend(date);
@@ -103,6 +108,14 @@ export function addWorkingDays(start: string, n: number, cal: WorkingCalendar): 
     if (isWorkingDay(day, cal)) counted += 1;
   }
   return day;
+}
+
+/** The years between two dates (both included) that the calendar does not know: counted Monday to Friday. */
+export function provisionalYears(from: string, to: string, cal: WorkingCalendar): number[] {
+  const [a, b] = [yearOf(from), yearOf(to)].sort((x, y) => x - y);
+  const missing: number[] = [];
+  for (let y = a!; y <= b!; y++) if (!cal.years.has(y)) missing.push(y);
+  return missing;
 }
 
 /** The day before `date`. */

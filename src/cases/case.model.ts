@@ -73,6 +73,8 @@ const caseSchema = new Schema(
     deadlineDays: { type: Number, default: null },
     deadlineDate: { type: String, default: null },
     deadlineAt: { type: Date, default: null },
+    // Counted Monday to Friday in a year not entered in the calendar yet: to be confirmed.
+    deadlineProvisional: { type: Boolean, default: false },
     basis: { type: String, default: null },
     requirements: { type: String, default: null },
     noticeId: { type: Schema.Types.ObjectId, ref: 'Notice', default: null },

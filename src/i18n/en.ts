@@ -170,6 +170,7 @@ export const en: Messages = {
   },
   supervisor: { title: 'Special supervisor portal', term: 'Term', area: 'Area' },
   calendar: {
+    provisionalShort: 'provisional', provisionalNote: 'This deadline falls in a year whose holiday arrangement is not entered yet and is counted Monday to Friday; once the State Council publishes it, new deadlines use it, dates already issued stand.', missingBanner: 'The {{years}} working calendar is not entered: deadlines in that year count Monday to Friday and are marked provisional.', enterNow: 'Enter it now', importTitle: 'Import from the dataset', importIntro: 'The dataset ({{source}}) has the arrangement below. Check it day by day against the State Council notice, paste the notice below, then import.', importYear: 'Import {{year}}', dataset: 'Dataset', ours: 'Current calendar', noticeText: 'The State Council notice (paste its text)', confirmImport: 'Checked: import', noDataset: 'The dataset has no year that is missing here.', importOffer: 'The dataset carries these years:',
     title: 'Working-day calendar', intro: 'Deadlines count working days: weekends and public holidays are off, make-up working days count. When the State Council publishes the next year\'s arrangement, update or add the year here.',
     year: 'Year', holidayCount: 'Days off', workdayCount: 'Make-up working days', source: 'Source (notice and date)', state: 'State',
     shipped: 'As shipped', edited: 'Edited by an administrator', edit: 'Edit', add: 'Add {{year}}', none: 'No year in the calendar yet.',

@@ -169,6 +169,7 @@ export const zhCN = {
   },
   supervisor: { title: '特邀监督员工作台', term: '聘期', area: '联系区域' },
   calendar: {
+    provisionalShort: '暂定', provisionalNote: '该期限落在尚未录入放假安排的年度，暂按周一至周五计算；国务院公布该年度放假安排后，新计算的期限以正式日历为准，已发出的期限不变。', missingBanner: '{{years}} 年工作日历尚未录入：落在该年度的期限暂按周一至周五计算并标注“暂定”。', enterNow: '立即录入', importTitle: '从数据集导入', importIntro: '数据集（{{source}}）中的放假安排如下。请对照国务院办公厅通知原文逐日核对，并将通知原文粘贴在下方，确认无误后导入。', importYear: '导入 {{year}} 年', dataset: '数据集', ours: '当前日历', noticeText: '国务院办公厅通知原文（粘贴）', confirmImport: '核对无误，导入', noDataset: '数据集中没有尚未录入的年度。', importOffer: '数据集中有以下年度：',
     title: '工作日历', intro: '办理期限按工作日计算：周末、法定节假日不计，调休上班日计入。国务院办公厅每年公布放假安排后，请在此更新或添加该年度。',
     year: '年度', holidayCount: '放假天数', workdayCount: '调休上班天数', source: '依据（通知名称及日期）', state: '状态',
     shipped: '系统预置', edited: '管理员已修改', edit: '编辑', add: '添加 {{year}} 年', none: '尚无任何年度的日历。',

@@ -1,6 +1,6 @@
 import type { Context } from '../context';
-import { dueDate } from '../calendar/calendar.service';
-import { CalendarGapError, dueInstant } from '../calendar/working-days';
+import { dueDateInfo } from '../calendar/calendar.service';
+import { dueInstant } from '../calendar/working-days';
 import { recordEvent } from '../cases/case.lifecycle';
 import type { CaseLean } from '../cases/case.model';
 import { HANDLING_STATES, OPEN_STATES } from '../cases/case.states';
@@ -46,13 +46,7 @@ export async function decideExtension(ctx: Context, caseId: string, n: number, h
   let decided: CaseLean;
   if (input.approve) {
     if (!c.deadlineDate) throw new ConflictError();
-    let to: string;
-    try {
-      to = await dueDate(c.deadlineDate, ext.workingDays!);
-    } catch (err) {
-      if (err instanceof CalendarGapError) throw new ValidationError({ workingDays: 'calendar_gap' });
-      throw err;
-    }
+    const { date: to, provisional } = await dueDateInfo(c.deadlineDate, ext.workingDays!);
     decided = await recordEvent(ctx, caseId, 'extension_approved', actorOf(h), OPEN_STATES, {
       guard,
       set: {
@@ -65,6 +59,7 @@ export async function decideExtension(ctx: Context, caseId: string, n: number, h
         deadlineDate: to,
         deadlineAt: dueInstant(to, ctx.config.TZ_COUNTY),
         deadlineDays: (c.deadlineDays ?? 0) + ext.workingDays!,
+        deadlineProvisional: provisional || !!c.deadlineProvisional,
       },
       event: { unitId: c.assignedUnitId, note: notice, data: { n, from: c.deadlineDate, to, workingDays: ext.workingDays } },
     });

@@ -5,7 +5,7 @@ import type { CaseLean } from '../cases/case.model';
 import { findCase } from '../cases/case.service';
 import { HANDLING_STATES, OPEN_STATES } from '../cases/case.states';
 import { loadCalendar } from '../calendar/calendar.service';
-import { addWorkingDays, CalendarGapError, dueInstant, workingDaysBetween } from '../calendar/working-days';
+import { addWorkingDays, CalendarGapError, dueInstant, provisionalYears, workingDaysBetween } from '../calendar/working-days';
 import { countyDate } from '../clock';
 import { CITIZEN } from '../cases/case.timeline';
 import { ConflictError } from '../platform/http/errors';
@@ -50,7 +50,7 @@ async function pauseFields(ctx: Pick<Context, 'clock' | 'config'>, c: CaseLean):
   }
   if (!paused) return { set: {}, data: { paused: 0 } };
   return {
-    set: { deadlineDate: to, deadlineAt: dueInstant(to, ctx.config.TZ_COUNTY), deadlineDays: (c.deadlineDays ?? 0) + paused },
+    set: { deadlineDate: to, deadlineAt: dueInstant(to, ctx.config.TZ_COUNTY), deadlineDays: (c.deadlineDays ?? 0) + paused, deadlineProvisional: !!c.deadlineProvisional || provisionalYears(c.deadlineDate, to, cal).length > 0 },
     inc: { pausedDays: paused },
     data: { paused, from: c.deadlineDate, to },
   };

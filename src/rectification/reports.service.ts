@@ -126,7 +126,7 @@ export async function newDeadline(ctx: Context, workingDays: number): Promise<De
   }
 }
 
-export function deadlineFields(d: Deadline): { deadlineDate: string; deadlineAt: Date; deadlineDays: number } {
-  return { deadlineDate: d.date, deadlineAt: d.at, deadlineDays: d.workingDays };
+export function deadlineFields(d: Deadline): { deadlineDate: string; deadlineAt: Date; deadlineDays: number; deadlineProvisional: boolean } {
+  return { deadlineDate: d.date, deadlineAt: d.at, deadlineDays: d.workingDays, deadlineProvisional: d.provisional };
 }
 

@@ -74,6 +74,7 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
       deadlineDays: workingDays,
       deadlineDate: deadline.date,
       deadlineAt: deadline.at,
+      deadlineProvisional: deadline.provisional,
       basis: order.basis ?? null,
       requirements: order.requirements ?? null,
       noticeId: null,

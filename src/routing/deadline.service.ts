@@ -1,4 +1,4 @@
-import { dueDate } from '../calendar/calendar.service';
+import { dueDateInfo } from '../calendar/calendar.service';
 import { dueInstant } from '../calendar/working-days';
 import { countyDate } from '../clock';
 import { DEFAULT_DAYS, DeadlinePolicy, PRIORITIES, type Priority } from './deadline-policy.model';
@@ -17,12 +17,14 @@ export interface Deadline {
   /** The end of that day, county time: what "overdue" is measured against. */
   at: Date;
   workingDays: number;
+  /** Counted Monday to Friday in a year whose arrangement is not entered yet. */
+  provisional: boolean;
 }
 
 /** The deadline of a period of n working days starting on the county date of `from`. */
 export async function deadlineFrom(from: Date, workingDays: number, timeZone: string): Promise<Deadline> {
-  const date = await dueDate(countyDate(from, timeZone), workingDays);
-  return { date, at: dueInstant(date, timeZone), workingDays };
+  const { date, provisional } = await dueDateInfo(countyDate(from, timeZone), workingDays);
+  return { date, at: dueInstant(date, timeZone), workingDays, provisional };
 }
 
 /** The table the administrator edits: every category × priority with its effective days. */

@@ -21,6 +21,8 @@ const noticeSchema = new Schema(
     requirements: { type: String, default: null },
     deadline: { type: String, required: true },
     workingDays: { type: Number, required: true },
+    // The deadline was counted Monday to Friday in a year not entered yet (shown on the notice).
+    provisional: { type: Boolean, default: false },
   },
   { timestamps: true },
 );

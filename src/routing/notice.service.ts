@@ -37,6 +37,7 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
     requirements: c.requirements ?? null,
     deadline: c.deadlineDate,
     workingDays: c.deadlineDays ?? 0,
+    provisional: !!c.deadlineProvisional,
   });
   const outcome = created ? 'issued' : 'exists';
   if (created) ctx.logger.info({ caseId: String(c._id), noticeId: String(notice._id), seq: notice.seq, year }, 'notice.issued');

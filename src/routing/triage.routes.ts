@@ -4,9 +4,7 @@ import type { Context } from '../context';
 import type { CasePage } from '../cases/case.page';
 import { nameMaps } from '../cases/reference';
 import { userActor } from '../cases/case.timeline';
-import { dueDate } from '../calendar/calendar.service';
-import { CalendarGapError } from '../calendar/working-days';
-import { AppError } from '../platform/http/errors';
+import { dueDateInfo } from '../calendar/calendar.service';
 import { formAction } from '../platform/http/form-action';
 import { requireRole } from '../platform/http/require-role';
 import { idParam, parseOrThrow } from '../platform/http/validate';
@@ -28,12 +26,8 @@ export function triageRoutes(ctx: Context, casePage: CasePage): Router {
   // The due date a number of working days gives, for the assign form's preview.
   r.get('/commission/due-date', requireRole('commission', 'admin'), async (req, res) => {
     const { from, workingDays } = parseOrThrow(duePreviewInput, req.query);
-    try {
-      res.json({ due: await dueDate(from ?? countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY), workingDays) });
-    } catch (err) {
-      if (err instanceof CalendarGapError) throw new AppError(422, 'calendar_gap', 'calendar_gap');
-      throw err;
-    }
+    const due = await dueDateInfo(from ?? countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY), workingDays);
+    res.json({ due: due.date, provisional: due.provisional });
   });
 
   r.post(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate } from '../calendar/working-days';
+import { isIsoDate } from '../platform/dates';
 import { ROLES } from './user.model';
 import { optionalText } from '../platform/http/validate';
 

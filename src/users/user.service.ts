@@ -53,3 +53,9 @@ export async function supervisorEmail(userId: Types.ObjectId | null | undefined)
   const u = await User.findOne({ _id: userId, role: 'supervisor', active: true }, { email: 1 }).lean();
   return u?.email ?? null;
 }
+
+/** Where mails to the administrators go (e.g. the calendar of next year is missing). */
+export async function adminEmails(): Promise<string[]> {
+  const admins = await User.find({ role: 'admin', active: true, email: { $ne: null } }, { email: 1 }).lean();
+  return admins.map((u) => u.email!).filter(Boolean);
+}

@@ -41,7 +41,7 @@ async function postYear(year: number, fields: { holidays: string[]; workdays: st
 describe('GET /api/v1/calendar/due-date', () => {
   it('when the shipped calendar is seeded, then Friday 2026-02-13 + 5 working days is due 2026-02-27', async () => {
     const res = await due('2026-02-13', 5).expect(200);
-    expect(res.body).toEqual({ due: '2026-02-27' });
+    expect(res.body).toEqual({ due: '2026-02-27', provisional: false });
   });
 
   it('when the input is bad, then 400 names each bad field', async () => {
@@ -57,9 +57,11 @@ describe('GET /api/v1/calendar/due-date', () => {
     await request(t.app).get('/api/v1/calendar/due-date').query({ from: '2026-02-13', workingDays: 5 }).expect(401);
   });
 
-  it('when the period runs into a year the calendar lacks, then 422 calendar_gap', async () => {
-    const res = await due('2026-12-30', 5).expect(422);
-    expect(res.body.error).toBe('calendar_gap');
+  it('when the period runs into a year the calendar lacks, then it counts Monday to Friday there and says the date is provisional', async () => {
+    // 2026-12-31 (Thu), then 2027: Fri 01-01, Mon 01-04 .. Wed 01-06, as if no holiday were declared.
+    const res = await due('2026-12-30', 5).expect(200);
+    expect(res.body).toEqual({ due: '2027-01-06', provisional: true });
+    expect((await due('2026-02-13', 5).expect(200)).body).toEqual({ due: '2026-02-27', provisional: false });
   });
 });
 
@@ -88,7 +90,7 @@ describe('the administrator edits a year', () => {
     expect(res.headers.location).toBe('/admin/calendar?saved=2026');
 
     // 02-14 is day 1, 02-15..02-24 now off, 25..27 are days 2..4, Saturday 02-28 (make-up) is day 5.
-    expect((await due('2026-02-13', 5).expect(200)).body).toEqual({ due: '2026-02-28' });
+    expect((await due('2026-02-13', 5).expect(200)).body).toEqual({ due: '2026-02-28', provisional: false });
 
     const saved = await CalendarYear.findOne({ year: 2026 }).lean();
     expect(saved!.holidays).toContain('2026-02-24');
@@ -101,11 +103,11 @@ describe('the administrator edits a year', () => {
   });
 
   it('when a new year is added, then the API can count into it', async () => {
-    await due('2026-12-30', 5).expect(422);
+    expect((await due('2026-12-30', 5).expect(200)).body).toEqual({ due: '2027-01-06', provisional: true });
     const res = await postYear(2027, { holidays: ['2027-01-01'], workdays: [] });
     expect(res.status).toBe(303);
     // 12-31 is day 1, 2027-01-01 (Fri) is off, then Mon 01-04 .. Thu 01-07 are days 2..5.
-    expect((await due('2026-12-30', 5).expect(200)).body).toEqual({ due: '2027-01-07' });
+    expect((await due('2026-12-30', 5).expect(200)).body).toEqual({ due: '2027-01-07', provisional: false });
   });
 
   it('when the edit has a Tuesday as make-up day and a date outside the year, then 400 with both errors and nothing changes', async () => {
@@ -123,7 +125,7 @@ describe('the administrator edits a year', () => {
     expect(after!.holidays).toEqual(before!.holidays);
     expect(after!.workdays).toEqual(before!.workdays);
     expect(after!.updatedBy ?? null).toBeNull();
-    expect((await due('2026-02-13', 5).expect(200)).body).toEqual({ due: '2026-02-27' });
+    expect((await due('2026-02-13', 5).expect(200)).body).toEqual({ due: '2026-02-27', provisional: false });
   });
 
   it('when the page is in English and a date is both a day off and a make-up day, then the error is in English', async () => {

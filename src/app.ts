@@ -9,7 +9,7 @@ import { pinoHttp } from 'pino-http';
 import type { Context } from './context';
 import { apiRoutes } from './api/api.routes';
 import { authRoutes, HOME_BY_ROLE } from './auth/auth.routes';
-import { loadUser } from './auth/auth.middleware';
+import { loadSessionUser, loadTokenUser } from './auth/auth.middleware';
 import { csrfProtection } from './auth/csrf';
 import { calendarAdminRoutes, calendarBanner } from './calendar/calendar.routes';
 import { campaignRoutes } from './campaigns/campaign.routes';
@@ -74,7 +74,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(express.json({ limit: '100kb' }));
 
   // The API authenticates with Bearer tokens only; no session, no cookies, no CSRF.
-  app.use('/api/v1', loadUser, apiRoutes(ctx));
+  app.use('/api/v1', loadTokenUser, apiRoutes(ctx));
   // Open311 authenticates with its api_key field; no session, no cookies, no CSRF either.
   app.use('/open311/v2', open311Routes(ctx));
 
@@ -89,7 +89,7 @@ export function createApp(ctx: Context): express.Express {
       cookie: { httpOnly: true, sameSite: 'lax', secure: production, maxAge: 8 * 3600 * 1000 },
     }),
   );
-  app.use(loadUser);
+  app.use(loadSessionUser);
   // The queue dashboard's own scripts send no CSRF token; it checks the role and the Origin itself.
   app.use('/admin/queues', queueBoard(ctx));
   app.use(csrfProtection(ctx.config.SESSION_SECRET, production));

@@ -10,6 +10,8 @@ import type { Actor, EventDetails, TimelineAction } from './case.timeline';
 export type CaseSet = Record<string, unknown> & { status?: never; timeline?: never; _id?: never };
 
 export interface CaseChange {
+  /** Narrows the states the change may start from (a subset of the transition's). */
+  only?: readonly CaseState[];
   /** Conditions besides the state that must still hold (e.g. the assignment the user saw). */
   guard?: Record<string, unknown>;
   set?: CaseSet;
@@ -53,7 +55,8 @@ async function notify(ctx: ListenerContext, c: CaseLean): Promise<void> {
  * longer meeting the guard, is a ConflictError (409 `invalid_state`); an unknown case is 404.
  */
 export async function transition(ctx: ListenerContext, caseId: Id, name: TransitionName, actor: Actor, change: CaseChange & { action?: TimelineAction } = {}): Promise<CaseLean> {
-  const { from, to } = TRANSITIONS[name];
+  const { to } = TRANSITIONS[name];
+  const from = change.only ? TRANSITIONS[name].from.filter((s) => change.only!.includes(s)) : TRANSITIONS[name].from;
   const action = change.action ?? (name as TimelineAction);
   const claimed = await claim(ctx, caseId, from, { ...change, set: { ...change.set, status: to } as Record<string, unknown> }, actor, action, to);
   ctx.logger.info({ caseId: String(caseId), transition: name, to, actor: actor.kind, role: actor.role ?? undefined }, `case.${action}`);

@@ -111,7 +111,8 @@ const caseSchema = new Schema(
             unitId: Schema.Types.ObjectId,
             workingDays: Number,
             reason: String,
-            status: { type: String, enum: ['pending', 'approved', 'refused'] },
+            // void: the request ended unanswered (the case was re-routed or resolved first).
+            status: { type: String, enum: ['pending', 'approved', 'refused', 'void'] },
             decidedAt: Date,
             decidedBy: Schema.Types.ObjectId,
             decisionReason: String,

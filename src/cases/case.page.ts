@@ -6,6 +6,7 @@ import type { CaseLean } from './case.model';
 import { getCaseFor, type Viewer } from './case.service';
 import type { Identity } from './identity.service';
 import { nameMaps } from './reference';
+import { visibleHandling } from './case.visibility';
 
 /** What a panel is given to decide what it shows. */
 export interface PanelInput {
@@ -54,6 +55,8 @@ export function createCasePage(panels: readonly CasePanel[]) {
       commission,
       panels: loaded.filter((p) => p.data !== null),
       attachmentVisible: (contentType: string) => viewer.role !== 'unit' || unitMaySee(contentType),
+      // What of the handling this viewer may see (the timeline, ratings, each unit's own steps).
+      visible: visibleHandling(c, viewer),
       identity: extras.identity ?? null,
       errors: state.errors,
       values: state.values,

@@ -2,6 +2,7 @@ import type { CaseLean } from '../cases/case.model';
 import type { Viewer } from '../cases/case.service';
 import { isProblem, levelOf } from '../escalation/escalation.service';
 import { noticeNumberOf } from '../routing/notice.service';
+import { visibleHandling } from '../cases/case.visibility';
 
 const id = (v: unknown) => (v ? String(v) : null);
 
@@ -13,6 +14,7 @@ const id = (v: unknown) => (v ? String(v) : null);
  */
 export async function caseJson(c: CaseLean, viewer: Viewer) {
   const filer = viewer.role === 'supervisor';
+  const v = visibleHandling(c, viewer);
   return {
     id: String(c._id),
     number: c.number,
@@ -29,16 +31,12 @@ export async function caseJson(c: CaseLean, viewer: Viewer) {
     signDue: c.signDueDate ? { date: c.signDueDate, at: c.signDueAt } : null,
     signedAt: c.signedAt ?? null,
     signedLate: c.signedLate ?? null,
-    sendBack: c.sendBack?.at && !filer ? { at: c.sendBack.at, unitId: id(c.sendBack.unitId), reasons: c.sendBack.reasons, basis: c.sendBack.basis } : null,
-    contacts: filer ? [] : c.contacts.map((x) => ({ at: x.at, means: x.means, note: x.note ?? null })),
+    sendBack: v.sendBack ? { at: v.sendBack.at, unitId: id(v.sendBack.unitId), reasons: v.sendBack.reasons, basis: v.sendBack.basis } : null,
+    contacts: v.contacts.map((x) => ({ at: x.at, means: x.means, note: x.note ?? null })),
     question: c.question?.text ? { n: c.question.n, at: c.question.at, text: c.question.text } : null,
     questions: c.questions.map((q) => ({ n: q.n, at: q.at, text: q.text, answeredAt: q.answeredAt ?? null, answer: q.answer ?? null, closed: !!q.closedBy })),
-    extensions: filer
-      ? []
-      : c.extensions.map((e) => ({ n: e.n, at: e.at, workingDays: e.workingDays, reason: e.reason, status: e.status, decidedAt: e.decidedAt ?? null, decisionReason: e.decisionReason ?? null, fromDate: e.fromDate ?? null, toDate: e.toDate ?? null })),
-    reports: filer
-      ? []
-      : c.reports.map((r) => ({
+    extensions: v.extensions.map((e) => ({ n: e.n, at: e.at, workingDays: e.workingDays, reason: e.reason, status: e.status, decidedAt: e.decidedAt ?? null, decisionReason: e.decisionReason ?? null, fromDate: e.fromDate ?? null, toDate: e.toDate ?? null })),
+    reports: v.reports.map((r) => ({
           n: r.n,
           at: r.at,
           findings: r.findings,
@@ -59,16 +57,16 @@ export async function caseJson(c: CaseLean, viewer: Viewer) {
     publicReply: c.publicReply?.text ? { at: c.publicReply.at, text: c.publicReply.text } : null,
     resolvedAt: c.resolvedAt ?? null,
     // A unit sees the rating, not the filer's own words (which may say who they are).
-    satisfaction: c.satisfaction?.rating ? { rating: c.satisfaction.rating, comment: viewer.role === 'unit' ? null : (c.satisfaction.comment ?? null), at: c.satisfaction.at, source: c.satisfaction.source } : null,
+    satisfaction: c.satisfaction?.rating ? { rating: c.satisfaction.rating, comment: v.satisfactionComment, at: c.satisfaction.at, source: c.satisfaction.source } : null,
     dissatisfiedOpen: !!c.dissatisfiedOpen,
-    unreasonable: c.unreasonable?.at ? { at: c.unreasonable.at, reason: c.unreasonable.reason } : null,
+    unreasonable: v.unreasonable ? { at: v.unreasonable.at, reason: v.unreasonable.reason } : null,
     escalation: {
       level: levelOf(c),
       problem: isProblem(c),
       listedAt: c.typicalListedAt ?? null,
-      events: c.escalationEvents.map((e) => ({ level: e.level, dueAt: e.dueAt, appliedAt: e.appliedAt, manual: !!e.manual })),
+      events: filer ? [] : c.escalationEvents.map((e) => ({ level: e.level, dueAt: e.dueAt, appliedAt: e.appliedAt, manual: !!e.manual })),
     },
     paused: c.pausedDays ?? 0,
-    timeline: c.timeline.map((e) => ({ at: e.at, action: e.action, from: e.from, to: e.to })),
+    timeline: v.timeline.map((e) => ({ at: e.at, action: e.action, from: e.from, to: e.to })),
   };
 }

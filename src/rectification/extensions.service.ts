@@ -15,8 +15,11 @@ import { owe } from './mails';
  */
 export async function requestExtension(ctx: Context, caseId: string, h: Handler, input: { workingDays: number; reason: string }): Promise<{ c: CaseLean; n: number }> {
   const { c, guard } = await unitsCase(h, caseId);
-  const pending = c.extensions.filter((e) => e.status === 'pending').length;
-  if (pending >= ctx.config.EXTENSIONS_PENDING_MAX || c.extensions.length >= ctx.config.EXTENSIONS_MAX) throw new AppError(409, 'extension_limit', 'extension_limit');
+  if (!HANDLING_STATES.includes(c.status)) throw new ConflictError();
+  // The limits count this unit's requests in its current assignment (a re-routed case starts afresh).
+  const own = c.extensions.filter((e) => ofCurrentAssignment(c, e));
+  const pending = own.filter((e) => e.status === 'pending').length;
+  if (pending >= ctx.config.EXTENSIONS_PENDING_MAX || own.length >= ctx.config.EXTENSIONS_MAX) throw new AppError(409, 'extension_limit', 'extension_limit');
   const n = c.extensions.length + 1;
   const asked = await recordEvent(ctx, caseId, 'extension_requested', actorOf(h), HANDLING_STATES, {
     // Claimed on the list as read: a simultaneous second request finds it longer and is refused.
@@ -37,11 +40,12 @@ export async function decideExtension(ctx: Context, caseId: string, n: number, h
   const c = await commissionsCase(h, caseId);
   const ext = c.extensions[n - 1];
   if (!ext || ext.n !== n) throw new NotFoundError();
-  if (ext.status !== 'pending') throw new ConflictError();
+  if (ext.status !== 'pending' || !ofCurrentAssignment(c, ext)) throw new ConflictError();
   if (!input.approve && !input.reason) throw new ValidationError({ reason: 'required' });
   const now = ctx.clock.now();
   const path = `extensions.${n - 1}`;
-  const guard = { [`${path}.status`]: 'pending', assignmentNo: c.assignmentNo };
+  // Claimed on the deadline as read too: a return or reopening that set a new deadline meanwhile wins.
+  const guard = { [`${path}.status`]: 'pending', assignmentNo: c.assignmentNo, deadlineDate: c.deadlineDate };
   const notice = await noticeNumberOf(c);
   let decided: CaseLean;
   if (input.approve) {
@@ -72,4 +76,9 @@ export async function decideExtension(ctx: Context, caseId: string, n: number, h
   }
   await owe(ctx, decided, 'extension-decided', { n }, n);
   return decided;
+}
+
+/** A request made by the unit that has the case now, in its current assignment. */
+function ofCurrentAssignment(c: CaseLean, e: { unitId?: unknown; at?: Date | null }): boolean {
+  return !!c.assignedUnitId && String(e.unitId) === String(c.assignedUnitId) && (!c.assignedAt || !e.at || e.at >= c.assignedAt);
 }

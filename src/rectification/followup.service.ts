@@ -50,7 +50,8 @@ export async function recordFollowUp(ctx: Context, caseId: string, h: Handler, i
   return recordEvent(ctx, caseId, 'followed_up', actorOf(h), RATEABLE_STATES, {
     guard: rates ? { satisfaction: null } : {},
     push: { followUps: { at: now, by: h.id, result: input.result, note: input.note ?? null } },
-    set: rates ? { satisfaction: { at: now, rating, comment: input.note ?? null, source: 'follow_up' }, ...(listsAsDissatisfied(c, rating, now) ? { dissatisfiedOpen: true } : {}) } : {},
+    // The note is the commission's (in followUps), never shown as the filer's own words.
+    set: rates ? { satisfaction: { at: now, rating, comment: null, source: 'follow_up' }, ...(listsAsDissatisfied(c, rating, now) ? { dissatisfiedOpen: true } : {}) } : {},
     event: { unitId: c.assignedUnitId, note: input.result },
   });
 }
@@ -70,8 +71,10 @@ export async function reopenCase(ctx: Context, caseId: string, h: Handler, input
   const deadline = await newDeadline(ctx, input.workingDays);
   const reopened = await transition(ctx, caseId, 'reopen', actorOf(h), {
     action: 'reopened',
-    guard: { assignmentNo: c.assignmentNo, resolvedAt: c.resolvedAt },
-    set: { ...deadlineFields(deadline), redo: true, dissatisfiedOpen: false, satisfaction: null, resolvedAt: null, resolvedOnTime: null, ratingWindowEndsAt: null },
+    // Claimed on the rating as read: a rating given meanwhile is not lost (the reopen is refused).
+    guard: { assignmentNo: c.assignmentNo, resolvedAt: c.resolvedAt, ...(c.satisfaction?.rating ? { 'satisfaction.at': c.satisfaction.at } : { satisfaction: null }) },
+    // The new outcome is rated afresh; the old rating (and any judgement of it) stays on record.
+    set: { ...deadlineFields(deadline), redo: true, dissatisfiedOpen: false, satisfaction: null, unreasonable: null, resolvedAt: null, resolvedOnTime: null, ratingWindowEndsAt: null },
     push: c.satisfaction?.rating ? { pastRatings: { at: c.satisfaction.at, rating: c.satisfaction.rating, comment: c.satisfaction.comment ?? null, source: c.satisfaction.source ?? 'filer' } } : undefined,
     inc: { reopenCount: 1 },
     event: { unitId: c.assignedUnitId, note: input.reason, data: { from: c.deadlineDate, to: deadline.date } },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDate } from '../platform/dates';
 import { tzOffsetMs } from '../calendar/working-days';
 
 import { formBoolean, instantInput, objectIdString, optionalText, requiredText, wholeNumber } from '../platform/http/validate';
@@ -8,21 +9,23 @@ import { ACCOUNTABILITY, OUTCOMES, type Accountability } from './reports.service
 
 // One schema per request, shared by the pages and the JSON API. Reasons are message keys.
 
-export const sendBackInput = z.object({ reasons: requiredText(4, 1000), basis: requiredText(2, 500) });
+export const sendBackInput = z.object({ reasons: requiredText(4, 1000), basis: requiredText(2, 500) }).strict();
 
-export const sendBackDecisionInput = z.object({ insist: formBoolean, unitId: objectIdString('unknown_unit').optional().or(z.literal('').transform(() => undefined)) });
+export const sendBackDecisionInput = z.object({ insist: formBoolean, unitId: objectIdString('unknown_unit').optional().or(z.literal('').transform(() => undefined)) }).strict();
 
-export const contactInput = z.object({
-  at: instantInput((wall) => tzOffsetMs(wall, 'Asia/Shanghai')),
-  means: z.enum(CONTACT_MEANS, { error: 'required' }),
-  note: optionalText(500),
-});
+export const contactInput = z
+  .object({
+    at: instantInput((wall) => tzOffsetMs(wall, 'Asia/Shanghai')),
+    means: z.enum(CONTACT_MEANS, { error: 'required' }),
+    note: optionalText(500),
+  })
+  .strict();
 
-export const questionInput = z.object({ text: requiredText(4, 1000) });
+export const questionInput = z.object({ text: requiredText(4, 1000) }).strict();
 
-export const extensionInput = z.object({ workingDays: wholeNumber(1, 60), reason: requiredText(4, 1000) });
+export const extensionInput = z.object({ workingDays: wholeNumber(1, 60), reason: requiredText(4, 1000) }).strict();
 
-export const extensionDecisionInput = z.object({ approve: formBoolean, reason: optionalText(500) });
+export const extensionDecisionInput = z.object({ approve: formBoolean, reason: optionalText(500) }).strict();
 
 /** Keywords that name a measure when `accountability` comes as free text (an integrator's words). */
 const MEASURE_WORDS: [RegExp, Accountability][] = [
@@ -55,23 +58,22 @@ export const reportInput = z.object({
   accountabilityNote: optionalText(500),
   reply: requiredText(4, 4000),
   internalNotes: optionalText(4000),
-});
+}).strict();
 
-export const reviewInput = z.object({ accept: formBoolean, reasons: optionalText(1000), workingDays: wholeNumber(1, 366).optional().or(z.literal('').transform(() => undefined)) });
+export const reviewInput = z.object({ accept: formBoolean, reasons: optionalText(1000), workingDays: z.literal('').transform(() => undefined).or(wholeNumber(1, 366).optional()) }).strict();
 
-export const reopenInput = z.object({ workingDays: wholeNumber(1, 366), reason: requiredText(4, 1000) });
+export const reopenInput = z.object({ workingDays: wholeNumber(1, 366), reason: requiredText(4, 1000) }).strict();
 
-export const closeInput = z.object({ note: requiredText(4, 1000) });
+export const closeInput = z.object({ note: requiredText(4, 1000) }).strict();
 
-export const followUpInput = z.object({ result: z.enum(FOLLOW_UP_RESULTS, { error: 'required' }), note: optionalText(500) });
+export const followUpInput = z.object({ result: z.enum(FOLLOW_UP_RESULTS, { error: 'required' }), note: optionalText(500) }).strict();
 
-export const unreasonableInput = z.object({ reason: requiredText(4, 1000) });
+export const unreasonableInput = z.object({ reason: requiredText(4, 1000) }).strict();
 
-export const metricsQuery = z.object({
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'invalid_date' }).optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'invalid_date' }).optional(),
-});
+/** A real date within the years the system counts (2000-2100). */
+const periodDate = z.string().refine((v) => isIsoDate(v) && v >= '2000-01-01' && v <= '2100-12-31', { error: 'invalid_date' }).optional();
+export const metricsQuery = z.object({ from: periodDate, to: periodDate });
 
 
 /** A step that takes no fields (signing, closing a question). */
-export const noInput = z.object({});
+export const noInput = z.object({}).strict();

@@ -43,8 +43,12 @@ export async function submitReport(ctx: Context, caseId: string, h: Handler, inp
     action: 'reported',
     // Claimed on the reports as read and on the signature: one report per round, after signing.
     guard: { ...guard, signedAt: { $ne: null }, [`reports.${n - 1}`]: { $exists: false } },
-    set: { redo: false },
-    push: { reports: { n, at: ctx.clock.now(), by: h.id, unitId: h.unitId, ...input, accountabilityNote: input.accountabilityNote ?? null, internalNotes: input.internalNotes ?? null, attachments, deadlineDate: c.deadlineDate, decision: null } },
+    // Reporting ends the unit's open question to the filer (it reported without the answer).
+    set: { redo: false, question: null },
+    push: {
+      ...(c.question?.text ? { questions: { n: c.question.n, at: c.question.at, text: c.question.text, answeredAt: null, answer: null, closedBy: h.id } } : {}),
+      reports: { n, at: ctx.clock.now(), by: h.id, unitId: h.unitId, ...input, accountabilityNote: input.accountabilityNote ?? null, internalNotes: input.internalNotes ?? null, attachments, deadlineDate: c.deadlineDate, decision: null },
+    },
     event: { unitId: h.unitId, note: input.outcome, data: { n, outcome: input.outcome } },
   });
   await owe(ctx, reported, 'report-submitted', { n }, n);
@@ -87,6 +91,8 @@ export async function reviewReport(ctx: Context, caseId: string, n: number, h: H
         resolvedAt: now,
         resolvedOnTime: onTime,
         ratingWindowEndsAt: windowEnds,
+        // Extension requests still pending end unanswered: the work is done.
+        ...Object.fromEntries(c.extensions.flatMap((e, i) => (e.status === 'pending' ? [[`extensions.${i}.status`, 'void']] : []))),
       },
       event: { unitId: c.assignedUnitId, note: String(n), data: { n, onTime, outcome: report.outcome, deadline: c.deadlineDate } },
     });

@@ -64,7 +64,7 @@ export async function ruleSendBack(ctx: Context, caseId: string, h: Handler, rul
   if (!ruling.insist) {
     if (!ruling.unitId) throw new ValidationError({ unitId: 'required' });
     if (c.sendBack.unitId && String(c.sendBack.unitId) === ruling.unitId) throw new ValidationError({ unitId: 'same_unit' });
-    const rerouted = await assignCase(ctx, caseId, { unitId: ruling.unitId, priority: c.priority ?? 'normal', categoryCode: c.categoryCode, basis: c.basis ?? undefined, requirements: c.requirements ?? undefined, expectedAssignmentNo: c.assignmentNo, by: actorOf(h) });
+    const rerouted = await assignCase(ctx, caseId, { unitId: ruling.unitId, priority: c.priority ?? 'normal', categoryCode: c.categoryCode, basis: c.basis ?? undefined, requirements: c.requirements ?? undefined, expectedAssignmentNo: c.assignmentNo, by: actorOf(h), only: ['sent_back'] });
     await owe(ctx, { _id: c._id, assignedUnitId: c.sendBack.unitId }, 'send-back-ruled', { insisted: 0 }, `${c.assignmentNo}`);
     return rerouted;
   }

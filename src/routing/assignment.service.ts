@@ -4,7 +4,7 @@ import { CalendarGapError } from '../calendar/working-days';
 import { transition } from '../cases/case.lifecycle';
 import type { CaseLean } from '../cases/case.model';
 import { findCase } from '../cases/case.service';
-import { TRIAGE_STATES, fromStates } from '../cases/case.states';
+import { TRIAGE_STATES, fromStates, type CaseState } from '../cases/case.states';
 import { findActiveCategory } from '../cases/category.service';
 import type { Actor } from '../cases/case.timeline';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
@@ -30,6 +30,8 @@ export interface AssignmentOrder {
   rule?: string;
   /** Only a first assignment (the routing job must never re-route what the commission assigned). */
   firstOnly?: boolean;
+  /** Only from these states (e.g. the ruling on a send-back re-routes only a case still sent back). */
+  only?: readonly CaseState[];
 }
 
 /** States a case may be (re-)assigned from: triage, or a unit that has it but not yet reported. */
@@ -64,8 +66,11 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
   if (order.expectedAssignmentNo !== undefined && order.expectedAssignmentNo !== c.assignmentNo) throw new ConflictError();
   const first = TRIAGE_STATES.includes(c.status);
   if (order.firstOnly && !first) throw new ConflictError();
+  // The previous unit's open question and pending extension requests end with its assignment.
+  const voided = first ? {} : Object.fromEntries(c.extensions.flatMap((e, i) => (e.status === 'pending' ? [[`extensions.${i}.status`, 'void']] : [])));
   const claimed = await transition(ctx, caseId, first ? 'assign' : 'reroute', order.by, {
     action: first ? 'assigned' : 'rerouted',
+    only: order.only,
     guard: { assignmentNo: c.assignmentNo },
     set: {
       assignedUnitId: unit!._id as Types.ObjectId,
@@ -90,7 +95,10 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
       signDueAt: null,
       sendBack: null,
       redo: false,
+      question: null,
+      ...voided,
     },
+    push: !first && c.question?.text ? { questions: { n: c.question.n, at: c.question.at, text: c.question.text, answeredAt: null, answer: null, closedBy: order.by.userId ?? null } } : undefined,
     inc: { assignmentNo: 1 },
     addToSet: { unitHistory: unit!._id },
     event: { unitId: unit!._id as Types.ObjectId, note: order.rule ?? `${deadline.date} (${workingDays})`, data: first ? null : { fromUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null } },

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
+import { isIsoDate } from '../dates';
 import { NotFoundError, ValidationError } from './errors';
 
 /** Zod issues as {field: reason}, first reason per field. Reasons are message keys ("too_short"). */
 export function fieldErrors(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // Name each field the form does not take, not the object that holds them.
+      for (const k of issue.keys) fields[[...issue.path, k].join('.')] ??= 'unknown_field';
+      continue;
+    }
     const key = issue.path.length ? issue.path.join('.') : '_';
-    if (!(key in fields)) fields[key] = issue.code === 'unrecognized_keys' ? 'unknown_field' : issue.message;
+    if (!(key in fields)) fields[key] = issue.message;
   }
   return fields;
 }
@@ -66,8 +72,12 @@ export function newFormKey(): string {
 /** A yes/no from a form ('true', 'on', '1', 'false', '0') or JSON (true/false). */
 export const formBoolean = z.union([z.boolean(), z.enum(['true', 'false', 'on', '1', '0'])], { error: 'required' }).transform((v) => v === true || v === 'true' || v === 'on' || v === '1');
 
-/** A whole number from a form field or JSON, within bounds. */
-export const wholeNumber = (min: number, max: number) => z.coerce.number({ error: 'required' }).int({ error: 'invalid' }).min(min, { error: 'out_of_range' }).max(max, { error: 'out_of_range' });
+/** A whole number from a form field ('12') or JSON (12), within bounds; nothing else passes for one. */
+export const wholeNumber = (min: number, max: number) =>
+  z
+    .union([z.number(), z.string().trim().regex(/^-?\d{1,9}$/)], { error: 'invalid' })
+    .transform((v) => Number(v))
+    .pipe(z.number().int({ error: 'invalid' }).min(min, { error: 'out_of_range' }).max(max, { error: 'out_of_range' }));
 
 /** Required text, trimmed, between min and max characters. */
 export const requiredText = (min: number, max: number) => z.string({ error: 'required' }).trim().min(min, { error: min > 1 ? 'too_short' : 'required' }).max(max, { error: 'too_long' });
@@ -79,8 +89,10 @@ export const requiredText = (min: number, max: number) => z.string({ error: 'req
 export function instantInput(offsetMs: (utcGuess: number) => number) {
   return z.string({ error: 'required' }).trim().transform((v, ctx) => {
     const local = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v);
+    const real = (m: RegExpExecArray) => isIsoDate(`${m[1]}-${m[2]}-${m[3]}`) && +m[4]! < 24 && +m[5]! < 60 && +(m[6] ?? 0) < 60;
     let ms: number;
-    if (local) {
+    if (local && !real(local)) ms = NaN;
+    else if (local) {
       const wall = Date.UTC(+local[1]!, +local[2]! - 1, +local[3]!, +local[4]!, +local[5]!, +(local[6] ?? 0));
       ms = wall - offsetMs(wall);
     } else ms = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? Date.parse(v) : NaN;

@@ -35,7 +35,7 @@ async function main() {
   const { boot } = require(path.join(ROOT, 'dist/src/boot.js'));
   const { createApp } = require(path.join(ROOT, 'dist/src/app.js'));
   const { seedReferenceData } = require(path.join(ROOT, 'dist/src/seed/seed.service.js'));
-  const { fileComplaint } = require(path.join(ROOT, 'dist/src/cases/case.service.js'));
+  const { fileComplaint } = require(path.join(ROOT, 'dist/src/intake/filing.service.js'));
   const { buildCalendar, addWorkingDays } = require(path.join(ROOT, 'dist/src/calendar/working-days.js'));
   const { SHIPPED_YEARS } = require(path.join(ROOT, 'dist/src/calendar/holidays.data.js'));
   const autocannon = require('autocannon');

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildIfNeeded, ensureMongo, ensureRedis, serviceEnv, stopChildren } from './services.mjs';
+import { buildIfNeeded, serviceEnv, stopChildren } from './services.mjs';
 import net from 'node:net';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

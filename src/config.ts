@@ -24,7 +24,17 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('县纪委监委投诉平台 <noreply@county.example>'),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-session-secret-change-me'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TZ_COUNTY: z.string().default('Asia/Shanghai'),
+  TZ_COUNTY: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false; // Intl refuses an unknown zone by throwing; that is the answer sought
+      }
+    }, 'not a time zone Intl knows (e.g. Asia/Shanghai)')
+    .default('Asia/Shanghai'),
   // Failed logins allowed per account and IP in LOGIN_WINDOW_SECONDS before login is refused.
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),

@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import { transition } from '../cases/case.lifecycle';
 import { findCase } from '../cases/case.service';
 import { SYSTEM } from '../cases/case.timeline';
-import { ConflictError } from '../platform/http/errors';
+import { ConflictError, ValidationError } from '../platform/http/errors';
 import { activeUnitIds } from '../units/unit.service';
 import { assignCase } from './assignment.service';
 import { issueNotice } from './notice.service';
@@ -49,9 +49,16 @@ export async function routeCase(ctx: Context, caseId: string): Promise<RoutingOu
 
   try {
     if (decision) {
-      await assignCase(ctx, caseId, { unitId: decision.unitId, priority: decision.priority, by: SYSTEM, rule: decision.rule, firstOnly: true });
-      await issueNotice(ctx, caseId);
-      return 'assigned';
+      try {
+        await assignCase(ctx, caseId, { unitId: decision.unitId, priority: decision.priority, by: SYSTEM, rule: decision.rule, firstOnly: true });
+        await issueNotice(ctx, caseId);
+        return 'assigned';
+      } catch (err) {
+        // The rule's unit or the case's category was switched off since: no retry would help, so
+        // the commission decides (triage) instead of the job failing forever.
+        if (!(err instanceof ValidationError)) throw err;
+        ctx.logger.warn({ caseId, fields: err.fields }, 'routing.rule_not_applicable');
+      }
     }
     await transition(ctx, caseId, 'await_triage', SYSTEM, { action: 'awaiting_triage', set: { routedAt: ctx.clock.now() } });
     return 'triage';

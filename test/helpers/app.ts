@@ -59,8 +59,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     if (seed !== false) await givenReferenceData();
   };
 
-  const start = (c: TestContext, mailer = createMailer(c.config.SMTP_URL, c.config.MAIL_FROM)) =>
-    startWorkers({ ...c, mailer, registry }, WORKER_CONCURRENCY);
+  const start = (c: TestContext, mailer = createMailer(c.config.SMTP_URL, c.config.MAIL_FROM)) => startWorkers({ ...c, mailer, registry }, WORKER_CONCURRENCY);
 
   beforeAll(async () => {
     if (options.smtp) smtp = await startSmtp();

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { createApiToken } from '../../src/auth/auth.service';
 import { Case } from '../../src/cases/case.model';
 import type { Context } from '../../src/context';
+import { Watch } from '../../src/escalation/escalation.models';
 import { fileComplaint, type Filed } from '../../src/intake/filing.service';
 import { givenUser, unitByCode } from './builders';
 import { until } from './wait';
@@ -18,6 +19,8 @@ export async function assignedCase(ctx: Context, unitCode: string, description =
   const unit = await unitByCode(unitCode);
   const filed = await fileComplaint(ctx, { categoryCode: 'efficiency', unitId: String(unit._id), description, ...FILER }, { channel: 'web' });
   await until(() => Case.findOne({ _id: filed.id, noticeId: { $ne: null } }).lean());
+  // The notice's listener puts the case on the escalation watch list right after; wait for it too.
+  await until(() => Watch.findById(filed.id).lean());
   return filed;
 }
 

@@ -1,9 +1,12 @@
+import { Worker } from 'bullmq';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service';
 import { ApiToken } from '../../src/users/user.model';
 import { useTestApp } from '../helpers/app';
 import { givenUser } from '../helpers/builders';
 import { browser } from '../helpers/http';
+import { jobFinished } from '../helpers/jobs';
 
 const t = useTestApp({ config: { LOGIN_MAX_ATTEMPTS: '3' } });
 
@@ -101,18 +104,32 @@ describe('roles', () => {
     await b.agent.get('/supervisor').expect(200);
   });
 
-  it('when the commission opens the queue board, then it is served', async () => {
+  it('when the commission retries failed jobs on the queue board, then BullMQ queues them again; from another site it is refused and nothing moves', async () => {
     await givenUser('commission', { username: 'wang' });
     const b = browser(t.app);
     await b.login('wang');
     const res = await b.agent.get('/admin/queues').expect(200);
     expect(res.text.toLowerCase()).toContain('bull');
-    // Its retry button works from our own page, and is refused from another site.
+
+    // A delivery that really failed in BullMQ: a worker whose SMTP server is down fails its one attempt.
+    const queue = t.ctx.queues.get('notifications');
+    const job = await queue.add('send-notification', { notificationId: new Types.ObjectId().toHexString() }, { jobId: 'notify-board-test', attempts: 1 });
+    const smtpDown = new Worker('notifications', async () => { throw new Error('ECONNREFUSED'); }, { connection: { url: t.ctx.config.REDIS_URL, maxRetriesPerRequest: null }, prefix: t.ctx.config.REDIS_PREFIX });
+    try {
+      expect(await jobFinished(t.ctx, 'notifications', job.id!)).toEqual({ state: 'failed', reason: 'ECONNREFUSED' });
+    } finally {
+      await smtpDown.close();
+    }
+
     const path = '/admin/queues/api/queues/notifications/retry/failed';
-    const own = await b.agent.put(path).set('Host', 'county.example').set('Origin', 'http://county.example');
-    expect(own.status).not.toBe(403);
     const foreign = await b.agent.put(path).set('Origin', 'https://evil.example');
     expect(foreign.status).toBe(403);
+    expect(await queue.getJobState(job.id!)).toBe('failed');
+    // Its retry button works from our own page: the job is waiting for a worker again.
+    const own = await b.agent.put(path).set('Host', 'county.example').set('Origin', 'http://county.example');
+    expect(own.status).toBe(200);
+    expect(await queue.getJobState(job.id!)).toBe('waiting');
+    expect(await queue.getJobCounts('failed', 'waiting')).toEqual({ failed: 0, waiting: 1 });
   });
 
   it('when nobody is logged in, then staff pages redirect to login', async () => {

@@ -1,20 +1,28 @@
 import request from 'supertest';
+import { Types } from 'mongoose';
+import { transition } from '../../src/cases/case.lifecycle';
 import { Case } from '../../src/cases/case.model';
+import { userActor } from '../../src/cases/case.timeline';
 import { fileComplaint } from '../../src/intake/filing.service';
+import { ValidationError } from '../../src/platform/http/errors';
 import { Notification } from '../../src/platform/mail/notification.model';
 import { Queues } from '../../src/platform/jobs/queues';
 import { reconcile } from '../../src/platform/jobs/reconcile.job';
 import { JOBS, QUEUE_NAMES } from '../../src/registry';
 import { createFailFastRedis } from '../../src/redis';
 import { assignCase } from '../../src/routing/assignment.service';
+import { DeadlinePolicy } from '../../src/routing/deadline-policy.model';
 import { Notice } from '../../src/routing/notice.model';
 import { issueNotice } from '../../src/routing/notice.service';
 import { RoutingRule } from '../../src/routing/routing-rule.model';
 import { routeCase } from '../../src/routing/routing.service';
+import { finishSplit } from '../../src/routing/split.service';
 import { unitEmail } from '../../src/seed/seed.service';
+import { Unit } from '../../src/units/unit.model';
 import { useTestApp } from '../helpers/app';
 import { givenUser, unitByCode } from '../helpers/builders';
 import { browser } from '../helpers/http';
+import { jobFinished } from '../helpers/jobs';
 import { until } from '../helpers/wait';
 
 const t = useTestApp({ smtp: true, workers: true });
@@ -160,11 +168,17 @@ describe('notices: numbering and exactly once', () => {
   it('when the routing job runs twice for one case, then one notice is issued and one email is sent', async () => {
     const unit = await unitByCode('LE07');
     const filed = await fileComplaint(t.ctx, { categoryCode: 'attitude', unitId: String(unit._id), description: '交警窗口人员态度生硬。' }, { channel: 'web' });
-    await until(() => Case.findOne({ _id: filed.id, noticeId: { $ne: null } }).lean());
+    // The first delivery: the routing job assigns and issues the notice, its notice job finds it issued.
+    expect(await jobFinished(t.ctx, 'routing', `route-${filed.id}`)).toEqual({ state: 'completed', result: 'assigned' });
+    expect((await jobFinished(t.ctx, 'routing', `notice-${filed.id}-1`)).state).toBe('completed');
     expect(await routeCase(t.ctx, filed.id)).toBe('skipped');
-    await t.ctx.queues.get('routing').add('route-case', { caseId: filed.id });
-    await t.ctx.queues.get('routing').add('issue-notice', { caseId: filed.id, assignmentNo: 1 });
-    await new Promise((r) => setTimeout(r, 1500));
+    const again = await t.ctx.queues.get('routing').add('route-case', { caseId: filed.id });
+    const noticeAgain = await t.ctx.queues.get('routing').add('issue-notice', { caseId: filed.id, assignmentNo: 1 });
+    // Both repeats have run to the end, and so has the one mail's delivery: nothing more can follow.
+    expect(await jobFinished(t.ctx, 'routing', again.id!)).toEqual({ state: 'completed', result: 'skipped' });
+    expect((await jobFinished(t.ctx, 'routing', noticeAgain.id!)).state).toBe('completed');
+    const mail = await Notification.findOne({ kind: 'notice-issued' }).lean();
+    expect(await jobFinished(t.ctx, 'notifications', `notify-${String(mail!._id)}`)).toEqual({ state: 'completed', result: 'sent' });
     expect(await Notice.countDocuments()).toBe(1);
     expect(await Notification.countDocuments({ kind: 'notice-issued' })).toBe(1);
     expect(t.smtp.mails.filter((m) => m.to.includes(unitEmail('LE07')))).toHaveLength(1);
@@ -191,27 +205,28 @@ describe('due-date preview', () => {
   it('when staff ask for N working days from a date, then the page API and the JSON API agree with the calendar', async () => {
     const b = await asCommission();
     const page = await b.agent.get('/commission/due-date?from=2026-02-13&workingDays=5').expect(200);
-    expect(page.body).toEqual({ due: '2026-02-27' });
+    expect(page.body).toEqual({ due: '2026-02-27', provisional: false });
     const { createApiToken } = await import('../../src/auth/auth.service');
     const token = await createApiToken((await givenUser('commission'))._id, 't');
     const api = await request(t.app).get('/api/v1/calendar/due-date?from=2026-02-13&workingDays=5').set('Authorization', `Bearer ${token}`).expect(200);
-    expect(api.body).toEqual({ due: '2026-02-27' });
+    expect(api.body).toEqual({ due: '2026-02-27', provisional: false });
   });
 });
 
 describe('split', () => {
-  it('when a part\'s deadline would run past the published calendar, then the split is refused and the original stays open', async () => {
+  it('when a part\'s deadline runs past the published calendar, then the split goes ahead with provisional deadlines (Monday to Friday)', async () => {
     t.ctx.clock.set(new Date('2026-12-20T02:00:00Z')); // 10 working days reach into 2027, not yet published
     const filed = await triageCase('年底反映的两个单位的问题，需要拆分办理。');
     const b = await asCommission();
     const [le02, le03] = [await unitByCode('LE02'), await unitByCode('LE03')];
     const csrf = await b.csrf(`/commission/cases/${filed.id}`);
     const part = (i: number, unitId: string) => ({ [`parts[${i}][unitId]`]: unitId, [`parts[${i}][categoryCode]`]: 'inaction', [`parts[${i}][priority]`]: 'normal', [`parts[${i}][description]`]: '这一部分的问题描述足够长。' });
-    const res = await b.agent.post(`/commission/cases/${filed.id}/split`).type('form').send({ _csrf: csrf, ...part(0, String(le02._id)), ...part(1, String(le03._id)) });
-    expect(res.status).toBe(400);
-    expect(res.text).toContain('工作日历缺少该年度');
-    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'triaged', splitInto: [] });
-    expect(await Case.countDocuments()).toBe(1);
+    await b.agent.post(`/commission/cases/${filed.id}/split`).type('form').send({ _csrf: csrf, ...part(0, String(le02._id)), ...part(1, String(le03._id)) }).expect(303);
+    const parts = await Case.find({ splitFrom: filed.id }).lean();
+    expect(parts.map((p) => [p.deadlineDate, p.deadlineProvisional])).toEqual([
+      ['2027-01-01', true], // Friday 1 January counted as a working day until 2027 is entered
+      ['2027-01-01', true],
+    ]);
   });
 
   it('when one submission concerns two units, then the commission splits it into two assigned cases and the filer sees both', async () => {
@@ -256,5 +271,98 @@ describe('split', () => {
     const page = await citizen.agent.post('/track').type('form').send({ _csrf: tcsrf, code: filed.trackingCode, secret: filed.trackingSecret }).expect(200);
     for (const p of parts) expect(page.text).toContain(p.number);
     expect(page.text).toContain('县城市管理行政执法局');
+  });
+});
+
+describe('work that stopped is finished by the reconciler', () => {
+  it('when the routing job fails on every attempt, then the case is handed back to the reconciler, which has it routed once the cause is gone', async () => {
+    const unit = await unitByCode('LE04');
+    const routing = t.ctx.queues.get('routing');
+    // A damaged policy row (0 working days, written past the model's validation): every attempt to
+    // compute the deadline throws.
+    await DeadlinePolicy.collection.updateMany({ categoryCode: '*' }, { $set: { workingDays: 0 } });
+    const filed = await fileComplaint(t.ctx, { categoryCode: 'inaction', unitId: String(unit._id), description: '派出所对报警求助长期不出警。' }, { channel: 'web' });
+    // Test queues allow 3 attempts (2 s, 4 s backoff). Given up, the case is marked for the
+    // reconciler and the failed job removed (BullMQ would ignore a new job under an id it holds).
+    await until(async () => !(await routing.getJob(`route-${filed.id}`)) && Case.findOne({ _id: filed.id, routingQueued: false }).lean(), 30000);
+    const givenUp = await Case.findById(filed.id).lean();
+    expect(givenUp).toMatchObject({ status: 'submitted', routingQueued: false, assignmentNo: 0, assignedUnitId: null });
+    expect(givenUp!.timeline.map((e) => e.action)).toEqual(['submitted']);
+
+    // The row is set right; the reconciler's next run queues the case again, and it is routed once.
+    await DeadlinePolicy.collection.updateMany({ categoryCode: '*' }, { $set: { workingDays: 10 } });
+    expect((await reconcile(t.ctx, JOBS))['route-case']).toBe(1);
+    expect(await jobFinished(t.ctx, 'routing', `route-${filed.id}`)).toEqual({ state: 'completed', result: 'assigned' });
+    const routed = await until(() => Case.findOne({ _id: filed.id, noticeId: { $ne: null } }).lean());
+    expect(routed).toMatchObject({ status: 'assigned', routingQueued: true, assignmentNo: 1, assignedUnitId: unit._id });
+    expect(routed.timeline.filter((e) => e.action === 'assigned')).toHaveLength(1);
+    expect(await Notice.countDocuments({ caseId: filed.id })).toBe(1);
+    await t.smtp.waitForMails(1);
+    expect(t.smtp.mails.map((m) => m.to)).toEqual([[unitEmail('LE04')]]);
+    // Nothing is left for the reconciler.
+    expect((await reconcile(t.ctx, JOBS))['route-case']).toBeUndefined();
+  });
+
+  it('when the unit a filer named is switched off before routing, then the case waits for triage instead of failing forever', async () => {
+    const unit = await unitByCode('LE04');
+    const routing = t.ctx.queues.get('routing');
+    await routing.pause();
+    const filed = await fileComplaint(t.ctx, { categoryCode: 'inaction', unitId: String(unit._id), description: '派出所对报警求助长期不出警。' }, { channel: 'web' });
+    await Unit.updateOne({ _id: unit._id }, { $set: { active: false } });
+    await routing.resume();
+    expect(await jobFinished(t.ctx, 'routing', `route-${filed.id}`)).toEqual({ state: 'completed', result: 'triage' });
+    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'triaged', assignedUnitId: null });
+  });
+
+  it('when a split stops after its first part, then the reconciler and the worker finish it: each part once, assigned, with one notice', async () => {
+    const filed = await triageCase('城管乱收费，同时市场监管所对投诉不予理睬，两个单位的问题。');
+    const [le02, le03] = [await unitByCode('LE02'), await unitByCode('LE03')];
+    const staff = await givenUser('commission');
+    // What splitCase does once its checks have passed: the plan, each part's case id fixed now,
+    // is claimed with the transition; then finishSplit creates and assigns the parts.
+    const plan = [
+      { caseId: new Types.ObjectId(), unitId: le02._id, categoryCode: 'favours', description: '城管乱收费问题，需查明。', priority: 'normal' },
+      { caseId: new Types.ObjectId(), unitId: le03._id, categoryCode: 'inaction', description: '市场监管所对投诉不予理睬。', priority: 'urgent' },
+    ];
+    await transition(t.ctx, filed.id, 'split', userActor({ id: staff._id, role: 'commission' }), { set: { routedAt: t.ctx.clock.now(), splitPlan: plan, splitPending: true }, event: { note: '2' } });
+    // Meanwhile the second part's unit was deactivated: its assignment is refused and the split
+    // stops after the first part (the second part's case is created, not assigned).
+    await Unit.updateOne({ _id: le03._id }, { $set: { active: false } });
+    await expect(finishSplit(t.ctx, filed.id)).rejects.toBeInstanceOf(ValidationError);
+    expect(await Case.findById(filed.id).lean()).toMatchObject({ status: 'split', splitPending: true, splitInto: [] });
+    expect(await Case.findById(plan[0]!.caseId).lean()).toMatchObject({ status: 'assigned', assignedUnitId: le02._id });
+    expect(await Case.findById(plan[1]!.caseId).lean()).toMatchObject({ status: 'submitted', assignedUnitId: null });
+
+    // The unit is active again; the reconciler finds the unfinished split and the worker finishes it.
+    await Unit.updateOne({ _id: le03._id }, { $set: { active: true } });
+    expect((await reconcile(t.ctx, JOBS))['finish-split']).toBe(1);
+    const finished = await jobFinished(t.ctx, 'routing', `split-${filed.id}`);
+    expect(finished.state).toBe('completed');
+
+    const parts = await until(async () => {
+      const found = await Case.find({ splitFrom: filed.id, noticeId: { $ne: null }, noticePending: false }).sort({ number: 1 }).lean();
+      return found.length === 2 ? found : null;
+    });
+    expect(await Case.countDocuments({ splitFrom: filed.id })).toBe(2);
+    expect(parts.map((p) => [String(p._id), String(p.assignedUnitId), p.status, p.assignmentNo])).toEqual([
+      [String(plan[0]!.caseId), String(le02._id), 'assigned', 1],
+      [String(plan[1]!.caseId), String(le03._id), 'assigned', 1],
+    ]);
+    for (const p of parts) {
+      expect(p.timeline.filter((e) => e.action === 'split_from')).toHaveLength(1);
+      expect(p.timeline.filter((e) => e.action === 'assigned')).toHaveLength(1);
+      expect(await Notice.countDocuments({ caseId: p._id })).toBe(1);
+    }
+    const parent = await Case.findById(filed.id).lean();
+    expect(parent).toMatchObject({ status: 'split', splitPending: false, splitInto: parts.map((p) => p.number) });
+    expect(finished.result).toEqual(parent!.splitInto);
+    await t.smtp.waitForMails(2);
+    expect(t.smtp.mails.map((m) => m.to[0]).sort()).toEqual([unitEmail('LE02'), unitEmail('LE03')].sort());
+    expect((await reconcile(t.ctx, JOBS))['finish-split']).toBeUndefined();
+
+    const citizen = browser(t.app);
+    const csrf = await citizen.csrf('/track');
+    const page = await citizen.agent.post('/track').type('form').send({ _csrf: csrf, code: filed.trackingCode, secret: filed.trackingSecret }).expect(200);
+    for (const p of parts) expect(page.text).toContain(p.number);
   });
 });

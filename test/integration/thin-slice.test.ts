@@ -11,6 +11,7 @@ import { createFailFastRedis } from '../../src/redis';
 import { routeCase } from '../../src/routing/routing.service';
 import { unitEmail } from '../../src/seed/seed.service';
 import { useTestApp } from '../helpers/app';
+import { jobFinished } from '../helpers/jobs';
 import { givenUser, unitByCode } from '../helpers/builders';
 import { browser, readReceipt } from '../helpers/http';
 import { until } from '../helpers/wait';
@@ -80,7 +81,9 @@ describe('the thin slice: public complaint → routing worker → email to the u
     expect(c.timeline.map((e) => e.action)).toEqual(['submitted', 'awaiting_triage']);
     const identity = await Complainant.findOne({ caseId: c._id }).lean();
     expect(identity!.anonymous).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
+    // The routing job has run to the end without owing any mail, so none can be on its way.
+    expect(await jobFinished(t.ctx, 'routing', `route-${String(c._id)}`)).toEqual({ state: 'completed', result: 'triage' });
+    expect(await Notification.countDocuments()).toBe(0);
     expect(t.smtp.mails).toHaveLength(0);
   });
 
@@ -131,8 +134,11 @@ describe('exactly once, and nothing lost', () => {
     const c = await until(() => Case.findOne({ status: 'assigned' }).lean());
     await t.smtp.waitForMails(1);
     expect(await routeCase(t.ctx, String(c._id))).toBe('skipped');
-    await t.ctx.queues.get('routing').add('route-case', { caseId: String(c._id) }); // a duplicate delivery
-    await new Promise((r) => setTimeout(r, 1000));
+    const again = await t.ctx.queues.get('routing').add('route-case', { caseId: String(c._id) }); // a duplicate delivery
+    // The duplicate has run to the end, and so has the one mail's delivery: nothing more can follow.
+    expect(await jobFinished(t.ctx, 'routing', again.id!)).toEqual({ state: 'completed', result: 'skipped' });
+    const mail = await Notification.findOne().lean();
+    expect(await jobFinished(t.ctx, 'notifications', `notify-${String(mail!._id)}`)).toEqual({ state: 'completed', result: 'sent' });
     expect(t.smtp.mails).toHaveLength(1);
     expect(await Notification.countDocuments()).toBe(1);
     const after = await Case.findById(c._id).lean();

@@ -36,3 +36,9 @@ describe('config', () => {
     expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a-real-secret-of-some-length' }).NODE_ENV).toBe('production');
   });
 });
+
+describe('TZ_COUNTY', () => {
+  it('when the county time zone is unknown, then loading fails naming the key', () => {
+    expect(() => loadConfig({ TZ_COUNTY: 'Nowhere/Atlantis' })).toThrow(/TZ_COUNTY/);
+  });
+});

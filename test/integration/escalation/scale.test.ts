@@ -10,6 +10,15 @@ import { useTestApp } from '../../helpers/app';
 // never reads the cases collection to find it. This checks that on 100,000 cases with 100 due:
 // what the sweep asks the database, of which collection, and how many documents come back.
 
+// The history is dropped whole (emptying 100,000 documents one by one fails on FerretDB: too many
+// SQL variables), and the indexes built again for the next file. Declared before useTestApp, so
+// it runs while the connection is still open.
+afterAll(async () => {
+  await mongoose.connection.db!.collection('cases').drop();
+  await Watch.collection.drop();
+  await Promise.all(Object.values(mongoose.models).map((m) => m.createIndexes()));
+});
+
 const t = useTestApp({ seed: 'once' });
 jest.setTimeout(180000);
 

@@ -1,7 +1,6 @@
 import { QueueEvents } from 'bullmq';
 import { Case } from '../../../src/cases/case.model';
 import { closeResolvedJob } from '../../../src/rectification/close-resolved.job';
-import { createWorkerRedis } from '../../../src/redis';
 import { Notice } from '../../../src/routing/notice.model';
 import { unitEmail } from '../../../src/seed/seed.service';
 import { useTestApp } from '../../helpers/app';
@@ -231,7 +230,9 @@ describe("the filer's loop", () => {
     await rate(two.filed, 'dissatisfied');
     at('2026-03-18T02:00:00Z'); // 16 days after acceptance
     // Run by the workers as the scheduler would; wait for the job itself, not a fixed time.
-    const events = new QueueEvents('maintenance', { connection: createWorkerRedis(t.ctx.config.REDIS_URL), prefix: t.ctx.config.REDIS_PREFIX });
+    // Connection options, not a client: BullMQ opens the connection and closes it with the
+    // QueueEvents (a client passed in stays open and keeps the Jest worker from exiting).
+    const events = new QueueEvents('maintenance', { connection: { url: t.ctx.config.REDIS_URL, maxRetriesPerRequest: null }, prefix: t.ctx.config.REDIS_PREFIX });
     try {
       await events.waitUntilReady();
       await t.ctx.queues.enqueue(closeResolvedJob, {}, { jobId: 'close-resolved-test' });

@@ -13,9 +13,10 @@ import { routingMails } from './routing/mails';
 import { noticePanel, triagePanel } from './routing/routing.panels';
 import { closeResolvedJob } from './rectification/close-resolved.job';
 import { onCaseChange } from './cases/case.lifecycle';
+import { refreshDerivedJob } from './cases/refresh-derived.job';
 import { escalationMails } from './escalation/mails';
 import { calendarCheckJob, calendarMissingMail } from './calendar/calendar-check.job';
-import { escalateCaseJob, escalationSweepJob } from './escalation/sweep.job';
+import { escalateCaseJob, escalationSweepJob, finishSupervisionJob } from './escalation/sweep.job';
 import { refreshWatch } from './escalation/escalation.service';
 import { escalationPanel } from './escalation/escalation.panels';
 import { rectificationMails } from './rectification/mails';
@@ -25,7 +26,7 @@ import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/re
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, calendarCheckJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, sendMailJob, reconcileJob];
 
 export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, calendarMissingMail] as readonly MailDefinition[];
 

@@ -38,14 +38,30 @@ export function onCaseChange(listener: CaseListener): void {
   if (!listeners.includes(listener)) listeners.push(listener);
 }
 
-async function notify(ctx: ListenerContext, c: CaseLean): Promise<void> {
+/**
+ * Runs the listeners for the case as it is now. Every change marks the case `derivedStaleAt` in
+ * its own atomic update; only when every listener succeeded is the mark cleared (for that very
+ * change), so a listener that failed (database hiccup, crash) leaves the mark, and the
+ * refresh-derived job, found by the reconciler, runs the listeners again later.
+ */
+async function notify(ctx: ListenerContext, c: CaseLean): Promise<boolean> {
+  let ok = true;
   for (const listener of listeners) {
     try {
       await listener(ctx, c);
     } catch (err) {
+      ok = false;
       ctx.logger.error({ caseId: String(c._id), err: (err as Error).message }, 'case.listener_failed');
     }
   }
+  if (ok && c.derivedStaleAt) await Case.updateOne({ _id: c._id, derivedStaleAt: c.derivedStaleAt }, { $set: { derivedStaleAt: null } });
+  return ok;
+}
+
+/** Runs the listeners again for a case whose derived records may be stale (the refresh-derived job). */
+export async function refreshDerived(ctx: ListenerContext, caseId: Id): Promise<boolean> {
+  const c = await Case.findById(caseId).lean<CaseLean>();
+  return c ? notify(ctx, c) : true;
 }
 
 /**
@@ -107,7 +123,8 @@ async function claim(
         },
       },
     };
-    if (change.set && Object.keys(change.set).length) update.$set = change.set;
+    // Derived records (listeners) are stale from this change until they are refreshed.
+    update.$set = { ...change.set, derivedStaleAt: now };
     if (change.inc) update.$inc = change.inc;
     if (change.addToSet) update.$addToSet = change.addToSet;
     const claimed = await Case.findOneAndUpdate({ ...change.guard, _id: caseId, status: current.status }, update, { returnDocument: 'after' }).lean<CaseLean>();

@@ -177,11 +177,13 @@ const caseSchema = new Schema(
     stepsDone: { type: [String], default: [] },
     // Overdue levels applied (1 催办, 2 督办, 3 通报), per deadline round; manual ones by the commission.
     escalationEvents: {
-      type: [new Schema({ round: String, level: Number, dueAt: Date, appliedAt: Date, manual: Boolean, by: Schema.Types.ObjectId, noticeId: Schema.Types.ObjectId }, { _id: false })],
+      type: [new Schema({ round: String, level: Number, dueAt: Date, appliedAt: Date, manual: Boolean, manualNo: Number, overdue: Boolean, by: Schema.Types.ObjectId }, { _id: false })],
       default: [],
     },
     // A problem case (问题工单): returned or reopened three times, or sent back by three units.
     problemSince: { type: Date, default: null },
+    // A level-2 step claimed whose supervision notice is not issued yet (its step key).
+    supervisionPending: { type: String, default: null },
     // Listed for the next typical-case notice (通报) by a level-3 escalation.
     typicalListedAt: { type: Date, default: null },
     // Working days the deadline moved because the unit's question to the filer was open.
@@ -210,6 +212,8 @@ const caseSchema = new Schema(
     splitFrom: { type: Schema.Types.ObjectId, ref: 'Case', default: null },
     // False when the routing job could not be queued (Redis down): the reconciler picks it up.
     routingQueued: { type: Boolean, default: false },
+    // Set by every change, cleared once the lifecycle listeners (derived records) have run for it.
+    derivedStaleAt: { type: Date, default: null },
     // Set once the routing job has decided (assigned, or left for triage).
     routedAt: { type: Date, default: null },
     submittedAt: { type: Date, required: true },
@@ -227,6 +231,7 @@ caseSchema.index({ status: 1, deadlineAt: 1 });
 caseSchema.index({ unitHistory: 1 });
 caseSchema.index({ status: 1, ratingWindowEndsAt: 1 });
 caseSchema.index({ dissatisfiedOpen: 1 });
+caseSchema.index({ derivedStaleAt: 1 });
 caseSchema.index({ assignedUnitId: 1, categoryCode: 1, status: 1 });
 caseSchema.index({ targetUnitId: 1, categoryCode: 1, status: 1 });
 

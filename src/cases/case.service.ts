@@ -126,3 +126,14 @@ export async function listDissatisfied(limit = 200): Promise<CaseLean[]> {
 export async function findCasesInHand(): Promise<string[]> {
   return (await Case.find({ status: { $in: HANDLING_STATES } }, { _id: 1 }).lean()).map((c) => String(c._id));
 }
+
+/** Cases changed before `before` whose lifecycle listeners have not run since (for the reconciler). */
+export async function findStaleDerived(before: Date, limit: number): Promise<{ caseId: string; since: number }[]> {
+  const cases = await Case.find({ derivedStaleAt: { $ne: null, $lte: before } }, { _id: 1, derivedStaleAt: 1 }).limit(limit).lean();
+  return cases.map((c) => ({ caseId: String(c._id), since: c.derivedStaleAt!.getTime() }));
+}
+
+/** Cases with a claimed supervision step whose notice was not issued (for the reconciler). */
+export async function findSupervisionPending(limit: number): Promise<string[]> {
+  return (await Case.find({ supervisionPending: { $ne: null } }, { _id: 1 }).limit(limit).lean()).map((c) => String(c._id));
+}

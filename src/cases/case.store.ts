@@ -28,7 +28,7 @@ export async function discardCase(id: Types.ObjectId): Promise<void> {
 }
 
 /** Bookkeeping flags that are not part of the lifecycle (what the reconciler looks for). */
-export type CaseFlags = Partial<Pick<CaseFields, 'routingQueued' | 'noticePending' | 'splitInto' | 'splitPending'>>;
+export type CaseFlags = Partial<Pick<CaseFields, 'routingQueued' | 'noticePending' | 'splitInto' | 'splitPending' | 'supervisionPending'>>;
 
 /** Sets bookkeeping flags; `guard` narrows which version of the case it applies to. */
 export async function markCase(id: Types.ObjectId | string, flags: CaseFlags, guard: Record<string, unknown> = {}): Promise<boolean> {

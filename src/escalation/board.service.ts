@@ -4,15 +4,16 @@ import { loadCalendar } from '../calendar/calendar.service';
 import { addWorkingDays, CalendarGapError, dueInstant, workingDaysBetween, type WorkingCalendar } from '../calendar/working-days';
 import { countyDate } from '../clock';
 import type { Context } from '../context';
-import { objectIdString } from '../platform/http/validate';
+import { objectIdString, wholeNumber } from '../platform/http/validate';
 import { SERIES } from '../units/unit.model';
 import { unitNamesById } from '../units/unit.service';
 import { Watch } from './escalation.models';
 
 export const boardQuery = z.object({
-  series: z.enum(SERIES, { error: 'invalid' }).optional().or(z.literal('').transform(() => undefined)),
-  unitId: objectIdString('unknown_unit').optional().or(z.literal('').transform(() => undefined)),
-  level: z.coerce.number().int().min(0).max(3).optional().or(z.literal('').transform(() => undefined)),
+  // Forms send '' for "all": read it as no filter before any conversion ('' would coerce to 0).
+  series: z.literal('').transform(() => undefined).or(z.enum(SERIES, { error: 'invalid' }).optional()),
+  unitId: z.literal('').transform(() => undefined).or(objectIdString('unknown_unit').optional()),
+  level: z.literal('').transform(() => undefined).or(wholeNumber(0, 3).optional()),
   sort: z.enum(['deadline', 'level', 'unit']).default('deadline'),
 });
 export type BoardQuery = z.infer<typeof boardQuery>;
@@ -60,7 +61,7 @@ export async function overdueBoard(ctx: Pick<Context, 'clock' | 'config'>, q: Bo
     if (!(err instanceof CalendarGapError)) throw err;
     horizon = dueInstant(today, ctx.config.TZ_COUNTY);
   }
-  const filter: Record<string, unknown> = { deadlineAt: { $lte: horizon } };
+  const filter: Record<string, unknown> = { deadlineAt: { $lte: horizon }, gone: false };
   if (q.series) filter.series = q.series;
   if (q.unitId) filter.unitId = q.unitId;
   if (q.level !== undefined) filter.level = q.level;
@@ -119,8 +120,10 @@ export function boardCsv(rows: readonly BoardRow[]): string {
   const quote = (v: unknown) => {
     if (typeof v === 'number') return String(v);
     const s = v instanceof Date ? v.toISOString().slice(0, 10) : v === null || v === undefined ? '' : String(v);
-    // Text that a spreadsheet would run as a formula is kept as text.
-    return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""').replace(/^([=+\-@])/, "'$1")}"` : s;
+    // Text that a spreadsheet would run as a formula (also after leading blanks, or in full-width
+    // forms) is kept as text.
+    const formula = /^[\s]*[=+\-@＝＋－＠]/.test(s);
+    return /[",\n\r]/.test(s) || formula || /^\s/.test(s) ? `"${(formula ? `'${s}` : s).replace(/"/g, '""')}"` : s;
   };
   const lines = [COLUMNS.map((c) => `${c.zh} / ${c.en}`).map(quote).join(','), ...rows.map((r) => cells(r).map(quote).join(','))];
   return `\uFEFF${lines.join('\r\n')}\r\n`;

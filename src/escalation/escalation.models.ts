@@ -38,6 +38,10 @@ const watchSchema = new Schema(
     paused: { type: Boolean, default: false },
     /** When the next reminder or level falls due; null when none is left. */
     nextAt: { type: Date, default: null },
+    /** The case's version it was computed from (its timeline length): an older refresh never overwrites a newer one. */
+    version: { type: Number, default: 0 },
+    /** The case left the unit's hands; the entry stays a while as a tombstone, then the sweep purges it. */
+    gone: { type: Boolean, default: false },
   },
   { timestamps: true, _id: false },
 );
@@ -57,6 +61,7 @@ const supervisionNoticeSchema = new Schema(
     unitId: { type: Schema.Types.ObjectId, required: true },
     issuedAt: { type: Date, required: true },
     manual: { type: Boolean, default: false },
+    beforeDeadline: { type: Boolean, default: false },
     caseNumber: { type: String, required: true },
     categoryCode: { type: String, required: true },
     issue: { type: String, required: true },

@@ -10,7 +10,8 @@ export const escalationPanel: CasePanel = {
   placement: 'top',
   load: async ({ c, viewer }) => {
     if (viewer.role === 'supervisor' || (!c.escalationEvents.length && !c.pausedDays && !HANDLING_STATES.includes(c.status))) return null;
-    const notices = await SupervisionNotice.find({ caseId: c._id }, { year: 1, seq: 1, issuedAt: 1, manual: 1 }).sort({ seq: 1 }).lean();
+    // A unit sees the supervision notices addressed to it, not those of a unit that had the case before.
+    const notices = await SupervisionNotice.find({ caseId: c._id, ...(viewer.role === 'unit' ? { unitId: viewer.unitId } : {}) }, { year: 1, seq: 1, issuedAt: 1, manual: 1 }).sort({ seq: 1 }).lean();
     return {
       level: levelOf(c),
       problem: isProblem(c),

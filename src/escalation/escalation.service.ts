@@ -1,21 +1,23 @@
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
-import { loadCalendar } from '../calendar/calendar.service';
+import mongoose from 'mongoose';
+import { listYears, loadCalendar } from '../calendar/calendar.service';
 import { CalendarGapError, type WorkingCalendar } from '../calendar/working-days';
 import { countyYear } from '../cases/case.numbers';
 import { recordEvent } from '../cases/case.lifecycle';
 import type { CaseLean } from '../cases/case.model';
 import { findCase, findCasesInHand } from '../cases/case.service';
 import { HANDLING_STATES, OPEN_STATES } from '../cases/case.states';
-import { markStepsDone } from '../cases/case.store';
+import { markCase, markStepsDone } from '../cases/case.store';
 import { SYSTEM, type Actor } from '../cases/case.timeline';
 import { ConflictError } from '../platform/http/errors';
+import { isDuplicateKey } from '../platform/mongo';
 import { createNumbered } from '../platform/numbering';
 import { noticeNumberOf } from '../routing/notice.service';
 import type { Priority } from '../routing/deadline-policy.model';
 import { findUnit } from '../units/unit.service';
 import { EscalationPolicy, SupervisionNotice, Watch } from './escalation.models';
-import { DEFAULT_POLICY, dueSteps, ladder, nextDue, type LadderPolicy, type Level, type Step } from './ladder';
+import { DEFAULT_POLICY, dueSteps, ladder, nextDue, type LadderPolicy, type Step } from './ladder';
 import { oweEscalationMail } from './mails';
 
 type Ctx = Pick<Context, 'clock' | 'logger' | 'config' | 'queues'>;
@@ -28,7 +30,8 @@ export function roundOf(c: Pick<CaseLean, 'assignmentNo' | 'returnsCount' | 'reo
 /** The overdue level the case has reached in its current round (0: not overdue yet). */
 export function levelOf(c: Pick<CaseLean, 'assignmentNo' | 'returnsCount' | 'reopenCount' | 'escalationEvents'>): number {
   const round = roundOf(c);
-  return Math.max(0, ...c.escalationEvents.filter((e) => e.round === round).map((e) => e.level ?? 0));
+  // A manual urge or supervision before the deadline is a nudge: it does not move the ladder.
+  return Math.max(0, ...c.escalationEvents.filter((e) => e.round === round && (!e.manual || e.overdue)).map((e) => e.level ?? 0));
 }
 
 /** 问题工单: returned or reopened three times, or sent back by three units. */
@@ -53,14 +56,33 @@ async function stepsOf(ctx: Pick<Context, 'config'>, c: CaseLean, cal: WorkingCa
   );
 }
 
+/** The case's version: every change appends exactly one timeline event. */
+export const versionOf = (c: Pick<CaseLean, 'timeline'>) => c.timeline.length;
+
+/**
+ * Writes the watch entry only if it is not older than what is there: two changes of one case
+ * refreshing at once can finish in either order, and the older must not win. An entry that is
+ * newer makes the upsert's insert clash on _id, which means "keep it".
+ */
+async function writeWatch(caseId: Types.ObjectId, version: number, fields: Record<string, unknown>): Promise<void> {
+  try {
+    await Watch.updateOne({ _id: caseId, version: { $lte: version } }, { $set: { ...fields, version } }, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+}
+
 /**
  * Keeps the case's entry on the watch list in step with the case: while a unit has it in hand,
- * its level and when its next step falls due; gone once it leaves the unit's hands. Called after
- * every change of a case (a lifecycle listener) and after every sweep of it.
+ * its level and when its next step falls due; marked gone once it leaves the unit's hands (kept a
+ * while, so a late refresh from an older version cannot bring it back). Called after every change
+ * of a case (a lifecycle listener) and after every sweep of it; reads the case afresh.
  */
-export async function refreshWatch(ctx: Pick<Context, 'config' | 'clock' | 'logger'>, c: CaseLean): Promise<void> {
+export async function refreshWatch(ctx: Pick<Context, 'config' | 'clock' | 'logger'>, given: CaseLean): Promise<void> {
+  const c = (await findCase(given._id)) ?? given;
+  const version = versionOf(c);
   if (!HANDLING_STATES.includes(c.status) || !c.deadlineDate || !c.deadlineAt || !c.assignedUnitId || !c.noticeId) {
-    await Watch.deleteOne({ _id: c._id });
+    if (await Watch.exists({ _id: c._id })) await writeWatch(c._id, version, { gone: true, nextAt: null, status: c.status });
     return;
   }
   if (isProblem(c) && !c.problemSince) {
@@ -82,27 +104,22 @@ export async function refreshWatch(ctx: Pick<Context, 'config' | 'clock' | 'logg
   }
   const unit = await findUnit(c.assignedUnitId);
   const round = roundOf(c);
-  await Watch.updateOne(
-    { _id: c._id },
-    {
-      $set: {
-        number: c.number,
-        unitId: c.assignedUnitId,
-        series: unit?.series ?? null,
-        categoryCode: c.categoryCode,
-        priority: c.priority ?? null,
-        status: c.status,
-        deadlineDate: c.deadlineDate,
-        deadlineAt: c.deadlineAt,
-        level: levelOf(c),
-        manual: c.escalationEvents.some((e) => e.round === round && e.manual),
-        problem: isProblem(c),
-        paused: !!c.question,
-        nextAt: steps ? nextDue(steps, new Set(c.stepsDone)) : null,
-      },
-    },
-    { upsert: true },
-  );
+  await writeWatch(c._id, version, {
+    number: c.number,
+    unitId: c.assignedUnitId,
+    series: unit?.series ?? null,
+    categoryCode: c.categoryCode,
+    priority: c.priority ?? null,
+    status: c.status,
+    deadlineDate: c.deadlineDate,
+    deadlineAt: c.deadlineAt,
+    level: levelOf(c),
+    manual: c.escalationEvents.some((e) => e.round === round && e.manual),
+    problem: isProblem(c),
+    paused: !!c.question,
+    gone: false,
+    nextAt: steps ? nextDue(steps, new Set(c.stepsDone)) : null,
+  });
 }
 
 /**
@@ -116,15 +133,20 @@ export async function applyDueSteps(ctx: Ctx, caseId: string | Types.ObjectId): 
   const skipped: string[] = [];
   const c = await findCase(caseId);
   if (!c) return { applied, skipped };
+  // A supervision notice whose step was claimed but not yet issued (a crash between) comes first.
+  if (c.supervisionPending) await finishSupervision(ctx, c);
   const steps = await stepsOf(ctx, c, await loadCalendar());
   if (steps) {
     const now = ctx.clock.now();
     let level = levelOf(c);
     const due = dueSteps(steps, new Set(c.stepsDone), now);
-    // Catching up after the deadline: reminders of a deadline already passed are not sent.
+    // Catching up after the deadline: reminders of a deadline already passed are not sent; and of
+    // several reminders due at once (after an outage or a pause), only the latest is.
     const overdue = level >= 1 || due.some((s) => s.kind === 'level');
+    const latestReminder = due.filter((s) => s.kind === 'reminder').at(-1);
     for (const step of due) {
-      if ((step.kind !== 'level' && overdue) || (step.kind === 'level' && step.level <= level)) {
+      const stale = step.kind !== 'level' && (overdue || (step.kind === 'reminder' && step !== latestReminder));
+      if (stale || (step.kind === 'level' && step.level <= level)) {
         skipped.push(step.key);
         continue;
       }
@@ -133,27 +155,35 @@ export async function applyDueSteps(ctx: Ctx, caseId: string | Types.ObjectId): 
     }
     await markStepsDone(c._id, skipped);
   }
-  await refreshWatch(ctx, (await findCase(caseId)) ?? c);
+  await refreshWatch(ctx, c);
   if (applied.length) ctx.logger.info({ caseId: String(caseId), applied }, 'escalation.applied');
   return { applied, skipped };
 }
 
+/**
+ * Takes one step, claimed on the case as it was read: the step not done yet, the same unit, the
+ * same deadline in force and no question open (an extension, a re-route or a question that landed
+ * meanwhile means the step is not due any more). A supervision notice is issued only after its
+ * step is claimed, so a refused step never leaves a numbered notice behind.
+ */
 async function takeStep(ctx: Ctx, c: CaseLean, step: Step, now: Date): Promise<boolean> {
   const unitId = c.assignedUnitId;
-  const base = { guard: { stepsDone: { $ne: step.key }, assignedUnitId: unitId }, addToSet: { stepsDone: step.key } };
+  const guard = { stepsDone: { $ne: step.key }, assignedUnitId: unitId, deadlineDate: c.deadlineDate, question: null };
   try {
     if (step.kind === 'level') {
-      const noticeId = step.level === 2 ? await issueSupervisionNotice(ctx, c, step.key, false) : null;
       await recordEvent(ctx, c._id, 'escalated', SYSTEM, HANDLING_STATES, {
-        ...base,
-        push: { escalationEvents: { round: roundOf(c), level: step.level, dueAt: step.dueAt, appliedAt: now, manual: false, by: null, noticeId } },
-        set: step.level === 3 ? { typicalListedAt: now } : {},
+        guard,
+        addToSet: { stepsDone: step.key },
+        push: { escalationEvents: { round: roundOf(c), level: step.level, dueAt: step.dueAt, appliedAt: now, manual: false, overdue: true, by: null } },
+        set: { ...(step.level === 3 ? { typicalListedAt: now } : {}), ...(step.level === 2 ? { supervisionPending: step.key } : {}) },
         event: { unitId, note: String(step.level), data: { level: step.level, dueAt: step.dueAt, appliedAt: now } },
       });
-      await oweEscalationMail(ctx, c, step.level, step.key, noticeId);
+      if (step.level === 2) await finishSupervision(ctx, { ...c, supervisionPending: step.key });
+      else await oweEscalationMail(ctx, c, step.level, step.key, null);
     } else {
       await recordEvent(ctx, c._id, step.kind === 'reminder' ? 'reminded' : 'sign_reminded', SYSTEM, HANDLING_STATES, {
-        ...base,
+        guard,
+        addToSet: { stepsDone: step.key },
         event: { unitId, data: { dueAt: step.dueAt, appliedAt: now, ...(step.kind === 'reminder' ? { daysBefore: step.daysBefore } : {}) } },
       });
       await oweEscalationMail(ctx, c, step.kind, step.key, null);
@@ -165,16 +195,31 @@ async function takeStep(ctx: Ctx, c: CaseLean, step: Step, now: Date): Promise<b
   }
 }
 
+/**
+ * Issues the supervision notice of a claimed level-2 step (once: unique per case and step), mails
+ * it, and clears the mark. Also run by the supervision job the reconciler finds for a case whose
+ * mark stayed (the process died between the claim and the notice).
+ */
+export async function finishSupervision(ctx: Ctx, c: CaseLean): Promise<void> {
+  const key = c.supervisionPending;
+  if (!key) return;
+  const event = c.escalationEvents.find((e) => e.level === 2 && (e.manual ? `manual:${e.manualNo}` : `${e.round}:level:2`) === key);
+  const noticeId = await issueSupervisionNotice(ctx, c, key, !!event?.manual, event?.appliedAt ?? ctx.clock.now());
+  await oweEscalationMail(ctx, c, 2, key, noticeId);
+  await markCase(c._id, { supervisionPending: null }, { supervisionPending: key });
+}
+
 /** Issues (once per step) the numbered supervision notice citing the rectification notice and its deadline. */
-async function issueSupervisionNotice(ctx: Ctx, c: CaseLean, stepKey: string, manual: boolean): Promise<Types.ObjectId> {
-  const now = ctx.clock.now();
+async function issueSupervisionNotice(ctx: Ctx, c: CaseLean, stepKey: string, manual: boolean, at: Date): Promise<Types.ObjectId> {
   const unit = await findUnit(c.assignedUnitId);
-  const { doc, created } = await createNumbered(SupervisionNotice, countyYear(now, ctx.config.TZ_COUNTY), { caseId: c._id, stepKey }, {
+  const { doc, created } = await createNumbered(SupervisionNotice, countyYear(at, ctx.config.TZ_COUNTY), { caseId: c._id, stepKey }, {
     caseId: c._id,
     stepKey,
     unitId: c.assignedUnitId,
-    issuedAt: now,
+    issuedAt: at,
     manual,
+    // Before the deadline (a problem case, or by hand) the notice says so instead of "overdue".
+    beforeDeadline: !!c.deadlineAt && at <= c.deadlineAt,
     caseNumber: c.number,
     categoryCode: c.categoryCode,
     issue: c.description,
@@ -191,22 +236,27 @@ export const MANUAL_LEVELS = [1, 2] as const;
 
 /**
  * The commission urges (催办, level 1) or supervises (督办, level 2: a supervision notice) an open
- * case by hand, at any time, with the same documents and mails, recorded as manual.
+ * case by hand, at any time, with the same documents and mails, recorded as manual. After the
+ * deadline it stands for that level of the ladder (the automatic one is not taken again); before
+ * it, it is a nudge that leaves the ladder as it is.
  */
 export async function escalateByHand(ctx: Ctx, caseId: string, level: 1 | 2, by: Actor): Promise<CaseLean> {
   const c = await findCase(caseId);
   if (!c || !c.assignedUnitId) throw new ConflictError();
-  const n = c.escalationEvents.filter((e) => e.manual).length + 1;
-  const key = `manual:${n}`;
+  const manualNo = c.escalationEvents.filter((e) => e.manual).length + 1;
+  const key = `manual:${manualNo}`;
   const now = ctx.clock.now();
-  const noticeId = level === 2 ? await issueSupervisionNotice(ctx, c, key, true) : null;
+  const overdue = !!c.deadlineAt && now > c.deadlineAt;
+  const ladderKey = `${roundOf(c)}:level:${level}`;
   const done = await recordEvent(ctx, caseId, 'escalated', by, HANDLING_STATES, {
-    guard: { stepsDone: { $ne: key } },
-    addToSet: { stepsDone: key },
-    push: { escalationEvents: { round: roundOf(c), level, dueAt: now, appliedAt: now, manual: true, by: by.userId ?? null, noticeId } },
-    event: { unitId: c.assignedUnitId, note: String(level), data: { level, manual: true, dueAt: now, appliedAt: now } },
+    guard: { stepsDone: { $nin: overdue ? [key, ladderKey] : [key] }, assignedUnitId: c.assignedUnitId },
+    addToSet: { stepsDone: overdue ? { $each: [key, ladderKey] } : key },
+    push: { escalationEvents: { round: roundOf(c), level, dueAt: now, appliedAt: now, manual: true, manualNo, overdue, by: by.userId ?? null } },
+    set: level === 2 ? { supervisionPending: key } : {},
+    event: { unitId: c.assignedUnitId, note: String(level), data: { level, manual: true, overdue, dueAt: now, appliedAt: now } },
   });
-  await oweEscalationMail(ctx, c, level as Level, key, noticeId);
+  if (level === 2) await finishSupervision(ctx, done);
+  else await oweEscalationMail(ctx, c, 1, key, null);
   return done;
 }
 
@@ -215,10 +265,34 @@ export async function escalateByHand(ctx: Ctx, caseId: string, level: 1 | 2, by:
  * with a unit before escalation existed). Reads every case in a unit's hands once.
  */
 export async function rebuildWatch(ctx: Pick<Context, 'config' | 'clock' | 'logger'>): Promise<number> {
-  const ids = await findCasesInHand();
+  const ids = new Set([...(await findCasesInHand()), ...(await Watch.find({ gone: false }, { _id: 1 }).lean()).map((w) => String(w._id))]);
   for (const id of ids) {
     const c = await findCase(id);
     if (c) await refreshWatch(ctx, c);
+    else await Watch.deleteOne({ _id: id });
   }
-  return ids.length;
+  return ids.size;
+}
+
+/**
+ * When the ladder settings or the calendar changed since the watch list was computed, every due
+ * time may have moved: rebuild it (rare: an administrator's edit). Compared by the edit times of
+ * those few documents, remembered in the escalation_meta collection.
+ */
+export async function rebuildIfReferenceChanged(ctx: Pick<Context, 'config' | 'clock' | 'logger'>): Promise<boolean> {
+  const stamp = await referenceStamp();
+  const meta = mongoose.connection.db!.collection<{ _id: string; stamp: string }>('escalation_meta');
+  const seen = await meta.findOne({ _id: 'reference' });
+  if (seen?.stamp === stamp) return false;
+  if (seen) {
+    const n = await rebuildWatch(ctx);
+    ctx.logger.info({ cases: n }, 'escalation.watch_rebuilt');
+  }
+  await meta.updateOne({ _id: 'reference' }, { $set: { stamp } }, { upsert: true });
+  return !!seen;
+}
+
+async function referenceStamp(): Promise<string> {
+  const [years, policies] = await Promise.all([listYears(), EscalationPolicy.find({}, { priority: 1, updatedAt: 1 }).lean()]);
+  return JSON.stringify([years.map((y) => [y.year, y.updatedAt?.getTime()]), policies.map((p) => [p.priority, p.updatedAt?.getTime()]).sort()]);
 }

@@ -73,7 +73,7 @@ export const escalationMails = [
     const notice = await SupervisionNotice.findById(n.data.noticeId).lean();
     if (!c || !r || !notice) return null;
     const number = supervisionNumber(notice);
-    return write(r.to, `【督办通知书】${number} 受理编号 ${c.number} / Supervision notice ${number}`, [`${r.unit.nameZh}${r.unit.head?.name ? `、${r.unit.head.name}` : ''}：`, '', `依据整改通知书 ${notice.noticeNumber ?? ''}，你单位应于 ${notice.deadline} 前整改完毕并书面报告，至今未办结。现予督办，请单位负责人亲自过问，立即整改并报告。`, `督办通知书：${link(baseUrl, `/supervision-notices/${String(notice._id)}`)}`, '—', `Supervision notice ${number}: case ${c.number} missed its deadline of ${notice.deadline}. The head of the unit is to see to it at once.`], baseUrl, c);
+    return write(r.to, `【督办通知书】${number} 受理编号 ${c.number} / Supervision notice ${number}`, [`${r.unit.nameZh}${r.unit.head?.name ? `、${r.unit.head.name}` : ''}：`, '', notice.beforeDeadline ? `整改通知书 ${notice.noticeNumber ?? ''} 交办的事项（期限 ${notice.deadline}）现列为督办事项，请单位负责人亲自过问，按期整改到位并书面报告。` : `依据整改通知书 ${notice.noticeNumber ?? ''}，你单位应于 ${notice.deadline} 前整改完毕并书面报告，至今未办结。现予督办，请单位负责人亲自过问，立即整改并报告。`, `督办通知书：${link(baseUrl, `/supervision-notices/${String(notice._id)}`)}`, '—', `Supervision notice ${number}: case ${c.number} missed its deadline of ${notice.deadline}. The head of the unit is to see to it at once.`], baseUrl, c);
   }),
   defineMail('listed-for-notice', async (n, { baseUrl }) => {
     const c = await caseOf(n.caseId);

@@ -4,16 +4,20 @@ import type { Context } from '../context';
 import { defineJob } from '../platform/jobs/define-job';
 import { tryEnqueue } from '../platform/jobs/enqueue';
 import { Watch } from './escalation.models';
-import { applyDueSteps } from './escalation.service';
+import { findCase, findSupervisionPending } from '../cases/case.service';
+import { applyDueSteps, finishSupervision, rebuildIfReferenceChanged } from './escalation.service';
 
 const BATCH = 1000;
 
-/** Applies a case's due deadline steps (job `escalate-<caseId>-<due>`: once per wake-up time). */
-export const escalateCaseJob = defineJob<{ caseId: string; due: number }>({
+/**
+ * Applies a case's due deadline steps. Job `escalate-<caseId>-<due>-<version>`: once per wake-up
+ * time of a version of the case (a case changed since, with the same wake-up time, is a new job).
+ */
+export const escalateCaseJob = defineJob<{ caseId: string; due: number; version: number }>({
   name: 'escalate-case',
   queue: 'escalation',
-  payload: z.object({ caseId: z.string().regex(/^[a-f0-9]{24}$/), due: z.number().int() }),
-  jobId: (p) => `escalate-${p.caseId}-${p.due}`,
+  payload: z.object({ caseId: z.string().regex(/^[a-f0-9]{24}$/), due: z.number().int(), version: z.number().int().min(0) }),
+  jobId: (p) => `escalate-${p.caseId}-${p.due}-${p.version}`,
   handle: (ctx, { caseId }) => applyDueSteps(ctx, caseId),
 });
 
@@ -24,10 +28,10 @@ export const escalateCaseJob = defineJob<{ caseId: string; due: number }>({
  * job itself claims each step on the case, so each mail goes once. Stops when Redis refuses.
  */
 export async function sweep(ctx: Pick<Context, 'clock' | 'queues' | 'logger'>): Promise<{ due: number; queued: number }> {
-  const due = await Watch.find({ nextAt: { $lte: ctx.clock.now() } }, { _id: 1, nextAt: 1 }).sort({ nextAt: 1 }).limit(BATCH).lean();
+  const due = await Watch.find({ nextAt: { $lte: ctx.clock.now() } }, { _id: 1, nextAt: 1, version: 1 }).sort({ nextAt: 1 }).limit(BATCH).lean();
   let queued = 0;
   for (const w of due) {
-    if (!(await tryEnqueue(ctx, escalateCaseJob, { caseId: String(w._id), due: w.nextAt!.getTime() }))) break;
+    if (!(await tryEnqueue(ctx, escalateCaseJob, { caseId: String(w._id), due: w.nextAt!.getTime(), version: w.version ?? 0 }))) break;
     queued++;
   }
   if (due.length) ctx.logger.info({ due: due.length, queued }, 'escalation.swept');
@@ -40,7 +44,12 @@ export const escalationSweepJob = defineJob<Record<string, never>>({
   payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
   jobId: () => 'escalation-sweep',
   schedule: (config) => ({ every: config.ESCALATION_SWEEP_EVERY_SECONDS * 1000 }),
-  handle: (ctx) => sweep(ctx),
+  handle: async (ctx) => {
+    const rebuilt = await rebuildIfReferenceChanged(ctx);
+    // Tombstones of cases that left a unit's hands are kept an hour, then purged.
+    await Watch.deleteMany({ gone: true, updatedAt: { $lt: new Date(ctx.clock.now().getTime() - 3600_000) } });
+    return { ...(await sweep(ctx)), rebuilt };
+  },
 });
 
 /**
@@ -71,3 +80,17 @@ export function demoClock(config: Pick<Context['config'], 'CLOCK_NOW' | 'NODE_EN
   if (Number.isNaN(now.getTime())) throw new Error(`CLOCK_NOW is not a date: ${config.CLOCK_NOW}`);
   return new FixedClock(now);
 }
+
+/** Issues a supervision notice whose level-2 step was claimed but not issued (found by the reconciler). */
+export const finishSupervisionJob = defineJob<{ caseId: string }>({
+  name: 'finish-supervision',
+  queue: 'escalation',
+  payload: z.object({ caseId: z.string().regex(/^[a-f0-9]{24}$/) }),
+  jobId: (p) => `supervise-${p.caseId}`,
+  handle: async (ctx, { caseId }) => {
+    const c = await findCase(caseId);
+    if (c?.supervisionPending) await finishSupervision(ctx, c);
+    return { done: true };
+  },
+  pending: { find: async (limit) => (await findSupervisionPending(limit)).map((caseId) => ({ caseId })) },
+});

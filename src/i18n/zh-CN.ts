@@ -85,6 +85,7 @@ export const zhCN = {
   notice: { title: '整改通知书', to: '', body1: '现将群众反映的问题书面转你单位，责成你单位于', body2: '前整改完毕，并将整改情况书面报送县纪委监委。', issue: '反映的问题', place: '地点', basis: '依据', requirements: '整改要求', caseNumber: '受理编号', category: '问题类别', workingDays: '个工作日', overdue: '逾期未整改的，将按规定督办、问责。', issuer: '县纪委监委', print: '打印 / 保存为 PDF' },
   mail: { 'notice-issued': '整改通知书（致责任单位）', 'complaint-receipt': '受理回执（致投诉人）', 'status-changed': '进度通知（致监督员）', 'sent-back': '退单待终审（致纪委监委）', 'extension-requested': '延期申请（致纪委监委）', 'report-submitted': '整改报告待审核（致纪委监委）', 'send-back-ruled': '退单终审结果（致单位）', 'extension-decided': '延期审批结果（致单位）', 'report-returned': '退回重办（致单位）', 'report-accepted': '报告通过（致单位）', 'case-reopened': '重新交办（致单位）', 'reply-published': '办理结果（致投诉人）', 'question-asked': '补充情况提问（致投诉人）', 'sign-reminder': '签收提醒（致单位）', 'deadline-reminder': '到期提醒（致单位）', urged: '催办（致单位及负责人）', supervised: '督办通知书（致单位负责人）', 'listed-for-notice': '拟通报（致单位负责人、纪委监委）', status: { pending: '待发送', sent: '已发送', failed: '发送失败' }, attempts: '已尝试 {{count}} 次' },
   escalation: {
+    noticeEarly1: '整改通知书 {{notice}} 交办的事项，整改期限为', noticeEarly2: '。鉴于该事项多次退回、重办或经多个单位退单，现列为督办事项，请单位负责人亲自过问，按期整改到位并书面报告。',
     level: '逾期等级', levels: { 0: '未逾期', 1: '一级 催办', 2: '二级 督办', 3: '三级 通报' }, problem: '问题工单', listed: '已列入通报名单',
     paused: '等待投诉人', pausedText: '因等待投诉人答复，整改期限顺延 {{n}} 个工作日', clock: '期限计算', clockPaused: '等待投诉人答复期间暂停计算，答复后期限相应顺延',
     supervisionNotice: '督办通知书', manual: '人工', dueAt: '应于', appliedAt: '实际', urge: '催办', supervise: '督办（发督办通知书）',

@@ -174,7 +174,9 @@ export function computeUnitMetrics(unitId: string, cases: readonly MetricCase[],
           break;
         case 'escalated': {
           const level = Number(e.data?.level);
-          if (counted && (level === 1 || level === 2 || level === 3)) m.escalations[`level${level}`]++;
+          // A manual urge before the deadline is a nudge, not a level reached.
+          const reached = e.data?.manual !== true || e.data?.overdue === true;
+          if (counted && reached && (level === 1 || level === 2 || level === 3)) m.escalations[`level${level}`]++;
           if (counted && e.data?.manual === true) m.escalations.manual++;
           break;
         }

@@ -44,7 +44,7 @@ export interface JobDefinition<P> {
   schedule?(config: Context['config']): Schedule;
   /** Work that is owed but not queued: found in batches, queued again, then marked queued. */
   pending?: {
-    find(limit: number): Promise<P[]>;
+    find(limit: number, ctx: Pick<Context, 'clock'>): Promise<P[]>;
     queued?(payload: P): Promise<void>;
   };
 }

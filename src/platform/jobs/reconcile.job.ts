@@ -10,12 +10,12 @@ const BATCH = 100;
  * that declares how to find its pending work. Job ids are deterministic, so queueing something
  * twice is harmless. Stops at the first refusal (Redis down again) and tries at the next run.
  */
-export async function reconcile(ctx: Pick<Context, 'queues' | 'logger'>, jobs: readonly AnyJob[]): Promise<Record<string, number>> {
+export async function reconcile(ctx: Pick<Context, 'queues' | 'logger' | 'clock'>, jobs: readonly AnyJob[]): Promise<Record<string, number>> {
   const requeued: Record<string, number> = {};
   for (const job of jobs) {
     if (!job.pending) continue;
     let n = 0;
-    for (const payload of await job.pending.find(BATCH)) {
+    for (const payload of await job.pending.find(BATCH, ctx)) {
       if (!(await tryEnqueue(ctx, job, payload))) break;
       await job.pending.queued?.(payload);
       n++;

@@ -57,8 +57,10 @@ describe('the ladder', () => {
     const filed = await urgentBeforeSpringFestival();
     await (await apiAs(t.app, 'unit', 'CM03')).post(`/cases/${filed.id}/sign`).expect(200);
     // Before the deadline: the two reminders (02-11 and 02-12, 09:00), nothing more.
+    at('2026-02-11T09:30:00');
+    expect((await sweepNow(t.ctx))[0]!.applied).toEqual([expect.stringMatching(/:remind:2$/)]);
     at('2026-02-13T23:59:00');
-    expect((await sweepNow(t.ctx))[0]!.applied).toEqual([expect.stringMatching(/:remind:2$/), expect.stringMatching(/:remind:1$/)]);
+    expect((await sweepNow(t.ctx))[0]!.applied).toEqual([expect.stringMatching(/:remind:1$/)]);
     at('2026-02-14T00:00:01');
     expect((await sweepNow(t.ctx))[0]!.applied).toEqual([expect.stringMatching(/:level:1$/)]);
     // Level 2: three working days after Friday 02-13: Saturday 02-14 (make-up), 02-24, 02-25.
@@ -162,7 +164,7 @@ describe('what moves or stops the ladder', () => {
     at('2026-03-17T10:00:00');
     expect((await sweepNow(t.ctx))[0]!.applied).toEqual([expect.stringMatching(/:level:1$/)]);
     await unit.post(`/cases/${filed.id}/reports`, REPORT).expect(201);
-    expect(await Watch.findById(filed.id).lean()).toBeNull();
+    expect(await Watch.findById(filed.id).lean()).toMatchObject({ gone: true, nextAt: null });
     at('2026-04-30T10:00:00');
     expect(await sweepNow(t.ctx)).toEqual([]);
     at('2026-03-18T10:00:00');

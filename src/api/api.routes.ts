@@ -17,6 +17,8 @@ import { openApiDocument } from './openapi';
 import { caseJson } from '../rectification/case.json';
 import { rectificationApiRoutes } from '../rectification/rectification.api';
 import { escalationApiRoutes } from '../escalation/escalation.api';
+import { representativeApiRoutes } from '../evaluation/representatives.api';
+import { evaluationApiRoutes, evaluationPublicApiRoutes } from '../evaluation/evaluation.api';
 
 /** JSON API under /api/v1; authenticated by Bearer token, scoped by role like the pages. */
 export function apiRoutes(ctx: Context): Router {
@@ -24,6 +26,8 @@ export function apiRoutes(ctx: Context): Router {
   r.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
   // The citizen's tracking (code + secret), public like the tracking page.
   r.use(trackingApiRoutes(ctx));
+  // A ballot by its one-time code, and the public check of a draw.
+  r.use(evaluationPublicApiRoutes(ctx));
   r.use(requireToken);
   const anyRole = requireRole('commission', 'admin', 'unit', 'supervisor');
 
@@ -39,6 +43,8 @@ export function apiRoutes(ctx: Context): Router {
   r.get('/cases/:id', anyRole, async (req, res) => res.json(await caseJson(await getCaseFor(viewer(req), idParam(req)), viewer(req))));
   r.use(rectificationApiRoutes(ctx));
   r.use(escalationApiRoutes(ctx));
+  r.use(representativeApiRoutes(ctx));
+  r.use(evaluationApiRoutes(ctx));
   // Staff and supervisors file on someone's behalf through the API (phone, visit, letter).
   // An `Idempotency-Key` header makes a client's retry return the first answer instead of filing twice.
   r.post('/complaints', requireRole('commission', 'supervisor'), async (req, res) => {

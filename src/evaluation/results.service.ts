@@ -1,0 +1,219 @@
+import type { Types } from 'mongoose';
+import type { Context } from '../context';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
+import { createNumbered } from '../platform/numbering';
+import { unitMetrics } from '../rectification/metrics.service';
+import { AnonymousBallot, Evaluation, OutcomeDocument, PriorLastPlace, type EvaluationFields } from './evaluation.models';
+import { getEvaluation, type EvaluationRules } from './evaluation.service';
+import { rankSeries, type Outcome } from './ranking';
+import { sanctionFor, type Sanction } from './sanctions';
+import { scoreSeries, type HandlingInput, type Rating, type Vote } from './scoring';
+
+export interface ResultRow {
+  unitId: string;
+  unitCode: string;
+  rank: number;
+  total: number;
+  panelScore: number | null;
+  handlingScore: number;
+  handlingFromMean: boolean;
+  ballots: number;
+  flags: string[];
+  outcome: Outcome;
+  sanction: Sanction | null;
+  consecutive: number;
+  reportToSuperior: boolean;
+  vetoed: boolean;
+  headName: string | null;
+  components: { handling: HandlingInput & { onTimeSigningRate: number | null } };
+}
+
+/** The year's handling record of a unit, from the unit metrics (calendar year, county dates). */
+async function handlingOf(ctx: Pick<Context, 'clock' | 'config'>, unitId: string, year: number): Promise<HandlingInput & { onTimeSigningRate: number | null }> {
+  const m = await unitMetrics(ctx, unitId, { from: `${year}-01-01`, to: `${year}-12-31` });
+  return {
+    cases: m.received,
+    responseRate: m.rates.onTimeSigning.value,
+    onTimeSigningRate: m.rates.onTimeSigning.value,
+    onTimeRate: m.rates.onTimeResolution.value,
+    satisfactionRate: m.rates.satisfaction.value,
+    level3: m.escalations.level3,
+    returnedReports: m.returnedReports,
+  };
+}
+
+/** The years a unit came last: published evaluations before this one, and last places entered by hand. */
+async function lastYearsOf(unitId: string, before: number): Promise<number[]> {
+  const [evaluations, prior] = await Promise.all([
+    Evaluation.find({ state: 'published', year: { $lt: before } }, { year: 1, results: 1 }).lean(),
+    PriorLastPlace.find({ unitId, year: { $lt: before } }, { year: 1 }).lean(),
+  ]);
+  const years = evaluations.filter((e) => e.results.some((s) => s.ranking.some((r) => String(r.unitId) === unitId && r.outcome === 'criticised'))).map((e) => e.year);
+  return [...years, ...prior.map((p) => p.year)];
+}
+
+/**
+ * Computes the results of a closed evaluation: per series, each unit's panel score (valid votes
+ * of the anonymous ballots), handling score (the year's case record), total, rank, outcome and
+ * sanction, with every component kept. Run at closing and again when a veto changes; frozen by
+ * publishing.
+ */
+export async function computeResults(ctx: Pick<Context, 'clock' | 'config' | 'logger'>, id: string): Promise<EvaluationFields> {
+  const e = await getEvaluation(id);
+  if (e.state !== 'closed') throw new ConflictError();
+  const rules = e.rules as unknown as EvaluationRules;
+  const ballots = await AnonymousBallot.find({ evaluationId: e._id }, { ratings: 1 }).lean();
+  const votes = new Map<string, Vote[]>();
+  for (const b of ballots) {
+    for (const r of b.ratings) {
+      const list = votes.get(String(r.unitId)) ?? [];
+      list.push(rules.scale === 'score' ? { score: r.score ?? null } : { rating: (r.rating ?? 'unknown') as Rating });
+      votes.set(String(r.unitId), list);
+    }
+  }
+  const vetoed = new Set(e.vetoes.map((v) => String(v.unitId)));
+  const seed = e.draws.at(-1)?.seed ?? String(e._id);
+  const results = [];
+  for (const s of e.series) {
+    const inputs: { unitId: string; votes: Vote[]; handling: HandlingInput & { onTimeSigningRate: number | null } }[] = [];
+    for (const u of s.units) inputs.push({ unitId: String(u.unitId), votes: votes.get(String(u.unitId)) ?? [], handling: await handlingOf(ctx, String(u.unitId), e.year) });
+    const scored = scoreSeries(inputs, rules);
+    const ranked = rankSeries(
+      scored.map((x) => ({ ...x, onTimeRate: inputs.find((i) => i.unitId === x.unitId)!.handling.onTimeRate, vetoed: vetoed.has(x.unitId) })),
+      seed,
+    );
+    const rows: ResultRow[] = [];
+    for (const r of ranked) {
+      const unit = s.units.find((u) => String(u.unitId) === r.unitId)!;
+      const last = r.outcome === 'criticised' ? [...(await lastYearsOf(r.unitId, e.year)), e.year] : [];
+      const sanction = sanctionFor(last, e.year, { from: e.rulePeriod!.from!, to: e.rulePeriod!.to! }, !!unit.vertical);
+      rows.push({
+        unitId: r.unitId,
+        unitCode: unit.code!,
+        rank: r.rank,
+        total: r.total,
+        panelScore: r.panelScore,
+        handlingScore: r.handlingScore,
+        handlingFromMean: r.handlingFromMean,
+        ballots: r.validVotes,
+        flags: [...r.flags, ...(r.vetoed ? ['vetoed'] : [])],
+        outcome: r.outcome,
+        sanction: sanction.sanction,
+        consecutive: sanction.consecutive,
+        reportToSuperior: sanction.reportToSuperior,
+        vetoed: r.vetoed,
+        headName: unit.headName ?? null,
+        components: { handling: inputs.find((i) => i.unitId === r.unitId)!.handling },
+      });
+    }
+    results.push({ code: s.code!, ranking: rows });
+  }
+  const saved = await Evaluation.findOneAndUpdate({ _id: e._id, state: 'closed' }, { $set: { results } }, { returnDocument: 'after' }).lean<EvaluationFields>();
+  if (!saved) throw new ConflictError();
+  ctx.logger.info({ evaluationId: id }, 'evaluation.results_computed');
+  return saved;
+}
+
+/** One-vote veto (一票否决): the unit cannot be commended and ranks last in its series; the reason is shown. */
+export async function vetoUnit(ctx: Pick<Context, 'clock' | 'config' | 'logger'>, id: string, input: { unitId: string; reason: string; evidence: string }, by: Types.ObjectId): Promise<EvaluationFields> {
+  const e = await getEvaluation(id);
+  if (!e.series.some((s) => s.units.some((u) => String(u.unitId) === input.unitId))) throw new ValidationError({ unitId: 'unknown_unit' });
+  if (e.vetoes.some((v) => String(v.unitId) === input.unitId)) throw new ConflictError('already_vetoed');
+  const res = await Evaluation.updateOne({ _id: e._id, state: { $in: ['draft', 'drawn', 'voting', 'closed'] }, 'vetoes.unitId': { $ne: input.unitId } }, { $push: { vetoes: { ...input, at: ctx.clock.now(), by } } });
+  if (res.modifiedCount !== 1) throw new ConflictError();
+  return e.state === 'closed' ? computeResults(ctx, id) : getEvaluation(id);
+}
+
+/** The commission confirms the outcome of a unit flagged for too few valid votes. */
+export async function confirmOutcome(ctx: Pick<Context, 'clock'>, id: string, unitId: string, note: string, by: Types.ObjectId): Promise<EvaluationFields> {
+  const e = await getEvaluation(id);
+  if (e.state !== 'closed') throw new ConflictError();
+  const row = e.results.flatMap((s) => s.ranking).find((r) => String(r.unitId) === unitId);
+  if (!row) throw new NotFoundError();
+  await Evaluation.updateOne({ _id: e._id, state: 'closed', 'confirmations.unitId': { $ne: unitId } }, { $push: { confirmations: { unitId, at: ctx.clock.now(), by, note } } });
+  return getEvaluation(id);
+}
+
+/** Outcomes of flagged units (too few valid votes) still to be confirmed before publishing. */
+export function unconfirmed(e: EvaluationFields): string[] {
+  const confirmed = new Set(e.confirmations.map((c) => String(c.unitId)));
+  return e.results
+    .flatMap((s) => s.ranking)
+    .filter((r) => r.outcome && (r.flags ?? []).some((f) => f === 'too_few_ballots' || f === 'no_votes') && !confirmed.has(String(r.unitId)))
+    .map((r) => String(r.unitId));
+}
+
+const TODO: Record<string, string> = {
+  commendation: 'red_flag_awarded',
+  criticism: 'notified_county_wide',
+  written: 'written_self_criticism_received',
+  televised: 'televised_self_criticism_broadcast',
+  resignation: 'resignation_accepted',
+  superior_letter: 'letter_sent',
+};
+
+/**
+ * Publishes the results (frozen from now): every outcome gets its numbered document (commendation,
+ * criticism, sanction decision, letter to the superior authority) with the head's name at the time,
+ * and a to-do for the commission tracked until done.
+ */
+export async function publishEvaluation(ctx: Pick<Context, 'clock' | 'config' | 'logger'>, id: string): Promise<EvaluationFields> {
+  const e = await getEvaluation(id);
+  if (e.state !== 'closed') throw new ConflictError();
+  const pending = unconfirmed(e);
+  if (pending.length) throw new ValidationError({ confirmations: 'confirmation_required' }, 'confirmation_required');
+  const now = ctx.clock.now();
+  for (const s of e.results) {
+    for (const r of s.ranking) {
+      const kinds: { kind: 'commendation' | 'criticism' | 'sanction' | 'superior_letter'; todo: string }[] = [];
+      if (r.outcome === 'commended') kinds.push({ kind: 'commendation', todo: TODO.commendation! });
+      if (r.outcome === 'criticised') kinds.push({ kind: 'criticism', todo: TODO.criticism! });
+      if (r.sanction) kinds.push({ kind: 'sanction', todo: TODO[r.sanction]! });
+      if (r.reportToSuperior) kinds.push({ kind: 'superior_letter', todo: TODO.superior_letter! });
+      const unit = e.series.find((x) => x.code === s.code)!.units.find((u) => String(u.unitId) === String(r.unitId))!;
+      for (const k of kinds) {
+        await createNumbered(OutcomeDocument, e.year, { evaluationId: e._id, kind: k.kind, unitId: r.unitId }, {
+          evaluationId: e._id,
+          kind: k.kind,
+          unitId: r.unitId,
+          seriesCode: s.code,
+          unitName: unit.nameZh,
+          headName: unit.headName ?? null,
+          headTitle: unit.headTitle ?? null,
+          rank: r.rank,
+          sanction: r.sanction ?? null,
+          consecutive: r.consecutive ?? 0,
+          issuedAt: now,
+          todo: { what: k.todo, doneAt: null, doneBy: null, note: null },
+        });
+      }
+    }
+  }
+  const published = await Evaluation.findOneAndUpdate({ _id: e._id, state: 'closed' }, { $set: { state: 'published', publishedAt: now } }, { returnDocument: 'after' }).lean<EvaluationFields>();
+  if (!published) throw new ConflictError();
+  ctx.logger.info({ evaluationId: id }, 'evaluation.published');
+  return published;
+}
+
+/** A unit's outcomes by year (published evaluations) and last places entered by hand. */
+export async function sanctionsOf(unitId: string) {
+  const [evaluations, prior] = await Promise.all([Evaluation.find({ state: 'published' }, { year: 1, name: 1, results: 1 }).sort({ year: 1 }).lean(), PriorLastPlace.find({ unitId }).sort({ year: 1 }).lean()]);
+  const years = evaluations.flatMap((e) =>
+    e.results.flatMap((s) =>
+      s.ranking
+        .filter((r) => String(r.unitId) === unitId)
+        .map((r) => ({ year: e.year, evaluationId: String(e._id), series: s.code, rank: r.rank, total: r.total, outcome: r.outcome ?? null, sanction: r.sanction ?? null, consecutive: r.consecutive ?? 0, reportToSuperior: !!r.reportToSuperior, headName: r.headName ?? null })),
+    ),
+  );
+  return { unitId, years, enteredByHand: prior.map((p) => ({ year: p.year, note: p.note ?? null })) };
+}
+
+/** Records a last place of a year before the system (the sanction ladder then starts at the right step). */
+export async function enterPriorLastPlace(unitId: string, year: number, note: string, by: Types.ObjectId): Promise<void> {
+  try {
+    await PriorLastPlace.create({ unitId, year, note, by });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new ConflictError('already_entered');
+    throw err;
+  }
+}

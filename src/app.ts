@@ -20,6 +20,7 @@ import { noticeRoutes } from './routing/notice.routes';
 import { triageRoutes } from './routing/triage.routes';
 import { rectificationRoutes } from './rectification/rectification.routes';
 import { escalationRoutes } from './escalation/escalation.routes';
+import { representativeRoutes } from './evaluation/representatives.routes';
 import { healthRoutes } from './health/health.routes';
 import { errorHandler, notFound } from './platform/http/error-handler';
 import { i18nMiddleware } from './i18n';
@@ -108,6 +109,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(triageRoutes(ctx, casePage));
   app.use(rectificationRoutes(ctx, casePage));
   app.use(escalationRoutes(ctx, casePage));
+  app.use(representativeRoutes(ctx));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
   app.use(unitAdminRoutes());

@@ -6,6 +6,7 @@ import { open311Operations } from '../open311/open311.openapi';
 import { buildOpenApiDocument, type Operation } from '../platform/http/openapi';
 import { rectificationOperations } from '../rectification/rectification.openapi';
 import { escalationOperations } from '../escalation/escalation.openapi';
+import { representativeOperations } from '../evaluation/representatives.openapi';
 import { unitOperations } from '../units/units.openapi';
 import { apiOperations } from './api.openapi';
 
@@ -24,6 +25,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...open311Operations,
   ...rectificationOperations,
   ...escalationOperations,
+  ...representativeOperations,
 ];
 
 let document: Record<string, unknown> | undefined;

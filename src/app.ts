@@ -21,6 +21,7 @@ import { triageRoutes } from './routing/triage.routes';
 import { rectificationRoutes } from './rectification/rectification.routes';
 import { escalationRoutes } from './escalation/escalation.routes';
 import { representativeRoutes } from './evaluation/representatives.routes';
+import { evaluationRoutes } from './evaluation/evaluation.routes';
 import { healthRoutes } from './health/health.routes';
 import { errorHandler, notFound } from './platform/http/error-handler';
 import { i18nMiddleware } from './i18n';
@@ -66,6 +67,8 @@ export function createApp(ctx: Context): express.Express {
     }),
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: production ? '7d' : 0 }));
+  // Chart.js, served by the app itself (no CDN).
+  app.get('/static/vendor/chart.umd.js', (_req, res) => res.sendFile(require.resolve('chart.js/dist/chart.umd.js'), { maxAge: production ? '7d' : 0 }));
   app.use(cookieParser(ctx.config.SESSION_SECRET));
   app.use(i18nMiddleware);
   // Health answers even when sessions (Redis) are down: it is how operators see what is down.
@@ -110,6 +113,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(rectificationRoutes(ctx, casePage));
   app.use(escalationRoutes(ctx, casePage));
   app.use(representativeRoutes(ctx));
+  app.use(evaluationRoutes(ctx));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
   app.use(unitAdminRoutes());

@@ -1,10 +1,10 @@
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { loadCalendar } from '../calendar/calendar.service';
 import { addWorkingDays, CalendarGapError, dueInstant, workingDaysBetween, type WorkingCalendar } from '../calendar/working-days';
 import { countyDate } from '../clock';
 import type { Context } from '../context';
 import { objectIdString, wholeNumber } from '../platform/http/validate';
+import { toCsv, toXlsx, type Cell } from '../platform/tabular';
 import { SERIES } from '../units/unit.model';
 import { unitNamesById } from '../units/unit.service';
 import { Watch } from './escalation.models';
@@ -110,35 +110,17 @@ const COLUMNS = [
   { key: 'paused', zh: '等待投诉人', en: 'Waiting for the filer' },
 ] as const;
 
-function cells(r: BoardRow): (string | number | Date | null)[] {
+function cells(r: BoardRow): Cell[] {
   const [y, m, d] = r.deadlineDate.split('-').map(Number);
   return [r.number, r.unitCode, r.unitName.zh, r.series, r.categoryCode, r.priority, new Date(Date.UTC(y!, m! - 1, d!)), r.daysLeft, r.level, r.problem ? '是' : '', r.paused ? '是' : ''];
 }
 
 /** The board as CSV (UTF-8 with BOM, so Excel opens the Chinese correctly). */
 export function boardCsv(rows: readonly BoardRow[]): string {
-  const quote = (v: unknown) => {
-    if (typeof v === 'number') return String(v);
-    const s = v instanceof Date ? v.toISOString().slice(0, 10) : v === null || v === undefined ? '' : String(v);
-    // Text that a spreadsheet would run as a formula (also after leading blanks, or in full-width
-    // forms) is kept as text.
-    const formula = /^[\s]*[=+\-@＝＋－＠]/.test(s);
-    return /[",\n\r]/.test(s) || formula || /^\s/.test(s) ? `"${(formula ? `'${s}` : s).replace(/"/g, '""')}"` : s;
-  };
-  const lines = [COLUMNS.map((c) => `${c.zh} / ${c.en}`).map(quote).join(','), ...rows.map((r) => cells(r).map(quote).join(','))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return toCsv(COLUMNS.map((c) => `${c.zh} / ${c.en}`), rows.map(cells));
 }
 
 /** The board as an XLSX workbook (exceljs): dates as dates, numbers as numbers. */
 export async function boardXlsx(rows: readonly BoardRow[], generatedAt: Date): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.created = generatedAt;
-  const ws = wb.addWorksheet('逾期督办 Overdue');
-  ws.columns = COLUMNS.map((c) => ({ header: `${c.zh} / ${c.en}`, key: c.key, width: c.key === 'unitName' ? 24 : 14 }));
-  for (const r of rows) ws.addRow(cells(r));
-  ws.getColumn('deadline').numFmt = 'yyyy-mm-dd';
-  ws.getRow(1).font = { bold: true };
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return toXlsx([{ name: '逾期督办 Overdue', columns: COLUMNS.map((c) => ({ header: `${c.zh} / ${c.en}`, width: c.key === 'unitName' ? 24 : 14, date: c.key === 'deadline' })), rows: rows.map(cells) }], generatedAt);
 }
-

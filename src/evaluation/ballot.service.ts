@@ -47,6 +47,19 @@ export interface RatingInput {
  * of the wrong scale.
  */
 export async function saveRatings(ctx: Pick<Context, 'clock'>, code: string, ratings: RatingInput[]): Promise<BallotView> {
+  // Autosaves from one page can cross: a lost version race is read again and applied on top.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await saveOnce(ctx, code, ratings);
+    } catch (err) {
+      // Each round at least one racer wins, so a page's burst settles well within the limit.
+      if (!(err instanceof ConflictError) || err.code !== 'ballot_changed' || attempt >= 15) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5 + randomInt(20)));
+    }
+  }
+}
+
+async function saveOnce(ctx: Pick<Context, 'clock'>, code: string, ratings: RatingInput[]): Promise<BallotView> {
   const ballot = await ballotByCode(code);
   const e = await getEvaluation(String(ballot.evaluationId));
   if (e.state !== 'voting') throw new ConflictError('voting_closed');
@@ -94,6 +107,9 @@ export async function closeVoting(ctx: Pick<Context, 'clock' | 'logger'>, id: st
   const counts = await turnout(id);
   const closed = await Evaluation.findOneAndUpdate({ _id: e._id, state: 'voting' }, { $set: { state: 'closed', closedAt: ctx.clock.now(), turnout: counts } }, { returnDocument: 'after' }).lean<EvaluationFields>();
   if (!closed) throw new ConflictError();
+  // Bumping every version makes a save that read the ballot before the close fail, re-read, and
+  // meet 'voting_closed'; a save that landed before this line is in the read below.
+  await Ballot.updateMany({ evaluationId: e._id }, { $inc: { __v: 1 } });
   const ballots = await Ballot.find({ evaluationId: e._id, votedAt: { $ne: null } }, { kind: 1, channel: 1, ratings: 1 }).lean();
   // Fisher-Yates with a cryptographic source: the new order says nothing of the old.
   for (let i = ballots.length - 1; i > 0; i--) {

@@ -110,6 +110,25 @@ describe('the two-hundred evaluation', () => {
     expect(await AnonymousBallot.countDocuments({ evaluationId: id })).toBe(6);
   });
 
+  it('when a phone saves ten ratings at once, then all ten are stored; a save crossing the close is refused or kept, never lost silently', async () => {
+    await givenRepresentatives(1, 1);
+    const staff = await apiAs(t.app, 'commission');
+    const { id } = (await staff.post('/evaluations', { year: 2026, name: '测试', rules: { quota: { entrepreneur: 1, public: 1 }, minBallots: 1 } }).expect(201)).body;
+    await staff.post(`/evaluations/${id}/draw`, { seed: 's' }).expect(200);
+    const [first, second] = (await staff.post(`/evaluations/${id}/ballots/issue`).expect(200)).body;
+    const view = (await request(t.app).get(`/api/v1/ballots/${first.code}`).expect(200)).body;
+    const units: string[] = view.series.flatMap((s: { units: { unitId: string }[] }) => s.units.map((u) => u.unitId));
+    const answers = await Promise.all(units.slice(0, 10).map((unitId) => request(t.app).put(`/api/v1/ballots/${first.code}`).send({ ratings: [{ unitId, rating: 'satisfied' }] })));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect((await request(t.app).get(`/api/v1/ballots/${first.code}`).expect(200)).body.rated).toBe(10);
+    // One more save on the second ballot races the close: either it is refused, or it is counted.
+    const [save] = await Promise.all([request(t.app).put(`/api/v1/ballots/${second.code}`).send({ ratings: [{ unitId: units[0], rating: 'dissatisfied' }] }), staff.post(`/evaluations/${id}/close`).expect(200)]);
+    const stored = await AnonymousBallot.find({ evaluationId: id }).lean();
+    const counted = stored.some((b) => b.ratings.some((r) => r.rating === 'dissatisfied'));
+    expect(save.status === 200 ? counted : [404, 409].includes(save.status) && !counted).toBe(true);
+    expect(stored.find((b) => b.ratings.length === 10)).toBeDefined();
+  });
+
   it('when the demo\'s three series are evaluated, then 9 units are commended and 3 criticised, with a numbered document each', async () => {
     await givenRepresentatives(4, 4);
     const staff = await apiAs(t.app, 'commission');

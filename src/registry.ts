@@ -15,6 +15,7 @@ import { closeResolvedJob } from './rectification/close-resolved.job';
 import { onCaseChange } from './cases/case.lifecycle';
 import { refreshDerivedJob } from './cases/refresh-derived.job';
 import { escalationMails } from './escalation/mails';
+import { evaluationMails } from './evaluation/mails';
 import { calendarCheckJob, calendarMissingMail } from './calendar/calendar-check.job';
 import { escalateCaseJob, escalationSweepJob, finishSupervisionJob } from './escalation/sweep.job';
 import { refreshWatch } from './escalation/escalation.service';
@@ -28,7 +29,7 @@ import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/re
 
 export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, sendMailJob, reconcileJob];
 
-export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, calendarMissingMail] as readonly MailDefinition[];
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, calendarMissingMail] as readonly MailDefinition[];
 
 export const registry: Registry = { jobs: JOBS, mails: MAILS };
 

@@ -6,6 +6,7 @@ import { open311Operations } from '../open311/open311.openapi';
 import { buildOpenApiDocument, type Operation } from '../platform/http/openapi';
 import { rectificationOperations } from '../rectification/rectification.openapi';
 import { escalationOperations } from '../escalation/escalation.openapi';
+import { evaluationOperations } from '../evaluation/evaluation.openapi';
 import { representativeOperations } from '../evaluation/representatives.openapi';
 import { unitOperations } from '../units/units.openapi';
 import { apiOperations } from './api.openapi';
@@ -26,6 +27,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...rectificationOperations,
   ...escalationOperations,
   ...representativeOperations,
+  ...evaluationOperations,
 ];
 
 let document: Record<string, unknown> | undefined;
@@ -44,6 +46,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'API', description: '/api/v1, Bearer token' },
       { name: 'Open311', description: 'GeoReport v2; services are public, requests need api_key' },
       { name: 'Escalation', description: 'The overdue board' },
+      { name: 'Evaluation', description: 'The two-hundred evaluation (双百双评): registry, draw, ballots, results' },
       { name: 'Rectification', description: 'The unit’s handling and the commission’s review (/api/v1/cases/{id}/...)' },
     ],
     security: [{ bearerAuth: [] }],

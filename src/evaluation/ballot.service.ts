@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
 import { AnonymousBallot, Ballot, Evaluation, type EvaluationFields } from './evaluation.models';
 import { ballotCodeHash, getEvaluation } from './evaluation.service';
+import { forgetBallotLinks } from './mails';
 import { RATINGS, type Rating } from './scoring';
 
 export interface BallotView {
@@ -118,6 +119,7 @@ export async function closeVoting(ctx: Pick<Context, 'clock' | 'logger'>, id: st
   }
   if (ballots.length) await AnonymousBallot.insertMany(ballots.map((b) => ({ evaluationId: e._id, kind: b.kind, channel: b.channel, ratings: b.ratings.map((r) => ({ unitId: r.unitId, rating: r.rating, score: r.score, comment: r.comment })) })));
   await Ballot.deleteMany({ evaluationId: e._id });
+  await forgetBallotLinks(e._id);
   ctx.logger.info({ evaluationId: id, ballots: ballots.length }, 'evaluation.closed');
   return closed;
 }

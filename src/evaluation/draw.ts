@@ -11,6 +11,9 @@ export const DRAW_ALGORITHM =
 
 export type Kind = 'entrepreneur' | 'public';
 
+/** Plain code-unit order (what `sort` does on ASCII), never the locale's: the draw must not depend on where it runs. */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export interface SnapshotPerson {
   id: string;
   kind: Kind;
@@ -35,8 +38,8 @@ export interface Quota {
 
 /** The snapshot as published: people sorted by id, keys in a fixed order, no contact details. */
 export function canonicalSnapshot(s: Snapshot): string {
-  const people = [...s.people].sort((a, b) => a.id.localeCompare(b.id)).map((p) => ({ id: p.id, kind: p.kind, group: p.group ?? null }));
-  const groups = (k: Kind) => Object.fromEntries(Object.entries(s.quota.groups?.[k] ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  const people = [...s.people].sort((a, b) => byCodeUnits(a.id, b.id)).map((p) => ({ id: p.id, kind: p.kind, group: p.group ?? null }));
+  const groups = (k: Kind) => Object.fromEntries(Object.entries(s.quota.groups?.[k] ?? {}).sort(([a], [b]) => byCodeUnits(a, b)));
   const quota = { entrepreneur: s.quota.entrepreneur, public: s.quota.public, groups: { entrepreneur: groups('entrepreneur'), public: groups('public') } };
   return JSON.stringify({ evaluation: s.evaluation, takenAt: s.takenAt, quota, people });
 }
@@ -57,7 +60,7 @@ export function drawPanel(snapshot: Pick<Snapshot, 'people'>, seed: string, quot
     const ordered = snapshot.people
       .filter((p) => p.kind === kind)
       .map((p) => ({ ...p, key: drawKey(seed, p.id) }))
-      .sort((a, b) => a.key.localeCompare(b.key) || a.id.localeCompare(b.id));
+      .sort((a, b) => byCodeUnits(a.key, b.key) || byCodeUnits(a.id, b.id));
     const chosen = new Set<string>();
     for (const [group, n] of Object.entries(quota.groups?.[kind] ?? {})) {
       for (const p of ordered.filter((x) => x.group === group && !chosen.has(x.id)).slice(0, n)) chosen.add(p.id);

@@ -136,6 +136,16 @@ export function evaluationRoutes(ctx: Context): Router {
     });
   };
   r.use('/commission/evaluations', read);
+  // The frozen registry (ids, kinds, groups; no names or contacts), for `npm run draw:verify`:
+  // public from the moment its hash is published, since anyone may check the draw.
+  for (const base of ['/commission/evaluations', '/public/evaluations']) {
+    r.get(`${base}/:id/snapshot.json`, async (req, res) => {
+      const e = await getEvaluation(idParam(req));
+      if (!e.snapshot) throw new NotFoundError();
+      res.setHeader('Content-Disposition', `attachment; filename="snapshot-${e.year}-${e.snapshotHash!.slice(0, 12)}.json"`);
+      res.type('application/json').send(JSON.stringify(e.snapshot, null, 1));
+    });
+  }
   exportsFor((e) => e.state === 'closed' || e.state === 'published', '/commission/evaluations');
   exportsFor((e) => e.state === 'published', '/public/evaluations');
 
@@ -153,7 +163,7 @@ export function evaluationRoutes(ctx: Context): Router {
       years: history.map((h) => h.year),
       units: s.ranking.map((r) => ({ code: r.unitCode, totals: history.map((h) => h.results.flatMap((x) => x.ranking).find((x) => String(x.unitId) === String(r.unitId))?.total ?? null), ranks: history.map((h) => h.results.flatMap((x) => x.ranking).find((x) => String(x.unitId) === String(r.unitId))?.rank ?? null) })),
     }));
-    res.render('evaluation/public', { e, chart });
+    res.render('evaluation/public', { e, chart, algorithm: DRAW_ALGORITHM });
   });
 
   // The representative's ballot, by the one-time code in the link (phone first; saves as they go).

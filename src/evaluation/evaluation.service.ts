@@ -7,6 +7,7 @@ import { SERIES } from '../units/unit.model';
 import { listUnitDetails } from '../units/unit.service';
 import { canonicalSnapshot, DRAW_ALGORITHM, drawPanel, snapshotHash, type Quota, type Snapshot } from './draw';
 import { Ballot, Evaluation, type EvaluationFields, type EvaluationState } from './evaluation.models';
+import { oweBallotLink } from './mails';
 import { Representative } from './representative.model';
 import { DEFAULT_RULES, type Rules } from './scoring';
 
@@ -137,7 +138,7 @@ function newBallotCode(): string {
  * here, for the mail or the printed ballot; only its hash is kept). Issuing again gives codes only
  * to members who have none yet.
  */
-export async function issueBallots(ctx: Pick<Context, 'clock' | 'logger'>, id: string): Promise<{ representativeId: string; code: string }[]> {
+export async function issueBallots(ctx: Pick<Context, 'clock' | 'logger' | 'queues'>, id: string): Promise<{ representativeId: string; code: string }[]> {
   const e = await getEvaluation(id);
   if (!['drawn', 'voting'].includes(e.state)) throw new ConflictError();
   const draw = e.draws.at(-1);
@@ -154,6 +155,9 @@ export async function issueBallots(ctx: Pick<Context, 'clock' | 'logger'>, id: s
     }
   }
   if (e.state === 'drawn') await claimState(id, ['drawn'], { state: 'voting', rulesFrozenAt: ctx.clock.now() });
+  // Members with an address get their link by mail; the others' codes go on printed ballots.
+  const withEmail = new Set(members.filter((m) => m.email).map((m) => String(m._id)));
+  for (const i of issued) if (withEmail.has(i.representativeId)) await oweBallotLink(ctx, e._id, i.representativeId, i.code);
   ctx.logger.info({ evaluationId: id, issued: issued.length }, 'evaluation.ballots_issued');
   return issued;
 }

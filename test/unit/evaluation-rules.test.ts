@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { drawKey, drawPanel, snapshotHash, type Snapshot } from '../../src/evaluation/draw';
 import { rankSeries } from '../../src/evaluation/ranking';
 import { sanctionFor } from '../../src/evaluation/sanctions';
@@ -17,13 +21,23 @@ describe('the draw', () => {
   });
   it('when the order is HMAC-SHA256(seed, id), then the first drawn entrepreneur has the smallest key', () => {
     const seed = 'seed-1';
-    const smallest = people(300, 'entrepreneur').map((p) => ({ id: p.id, key: drawKey(seed, p.id) })).sort((x, y) => x.key.localeCompare(y.key))[0]!;
+    const smallest = people(300, 'entrepreneur').map((p) => ({ id: p.id, key: drawKey(seed, p.id) })).sort((x, y) => (x.key < y.key ? -1 : 1))[0]!;
     expect(drawPanel(snapshot, seed, { entrepreneur: 1, public: 0 })).toEqual([{ id: smallest.id, kind: 'entrepreneur', order: 1 }]);
   });
   it('when a sub-quota is set, then at least that many of the group are drawn', () => {
     const panel = drawPanel(snapshot, 'seed-2', { entrepreneur: 10, public: 100, groups: { public: { deputy: 30 } } });
     expect(panel.filter((p) => p.id.startsWith('d'))).toHaveLength(30);
     expect(panel.filter((p) => p.kind === 'public')).toHaveLength(100);
+  });
+  it('when the README\'s independent Python check reads the same snapshot and seed, then it finds the same hash and panel', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'draw-'));
+    const file = join(dir, 'snapshot.json');
+    const s = { ...snapshot, evaluation: '2026年度双百双评', quota: { entrepreneur: 100, public: 100, groups: { public: { deputy: 30 } } } };
+    writeFileSync(file, JSON.stringify(s));
+    const seed = '2026-11-20 双色球 03 08 15 22 30 31 + 11';
+    const out = execFileSync('python3', [join(__dirname, '../../scripts/verify-draw.py'), file, seed], { encoding: 'utf8' }).trim().split('\n');
+    expect(out[0]).toBe(`sha256 ${snapshotHash(s)}`);
+    expect(out.slice(1)).toEqual(drawPanel(s, seed, s.quota).map((p) => `${p.kind} ${p.order} ${p.id}`));
   });
   it('when the snapshot lists the same people in another order, then its hash is the same', () => {
     expect(snapshotHash({ ...snapshot, people: [...snapshot.people].reverse() })).toBe(snapshotHash(snapshot));

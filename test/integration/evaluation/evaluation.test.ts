@@ -2,7 +2,11 @@ import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { AnonymousBallot, Ballot, Evaluation, OutcomeDocument } from '../../../src/evaluation/evaluation.models';
 import { Representative } from '../../../src/evaluation/representative.model';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { drawPanel } from '../../../src/evaluation/draw';
+import { drawVerify } from '../../../src/evaluation/draw-verify';
 import { useTestApp } from '../../helpers/app';
 import { unitByCode } from '../../helpers/builders';
 import { apiAs } from '../../helpers/cases';
@@ -56,6 +60,16 @@ describe('the two-hundred evaluation', () => {
     expect(JSON.stringify(file)).not.toMatch(/@firm\.example|1380000/);
     const verified = (await request(t.app).post('/api/v1/draw/verify').send({ snapshot: file, seed: '2026-11-20 双色球 03 08 15 22 30 31 + 11' }).expect(200)).body;
     expect(verified).toEqual({ snapshotHash: drawn.snapshotHash, panel: drawn.panel });
+    // The file anyone downloads, checked the way the README says (npm run draw:verify).
+    const published = await request(t.app).get(`/public/evaluations/${id}/snapshot.json`).expect(200);
+    expect(published.text).not.toMatch(/@firm\.example|1380000|企业家|群众代表/);
+    const path = join(mkdtempSync(join(tmpdir(), 'draw-')), 'snapshot.json');
+    writeFileSync(path, published.text);
+    const cli = drawVerify([path, '2026-11-20', '双色球', '03', '08', '15', '22', '30', '31', '+', '11']);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain(`sha256     ${drawn.snapshotHash}`);
+    expect(cli.stdout.trim().split('\n').slice(-200).map((l) => l.trim().split(/\s+/).pop())).toEqual(drawn.panel.map((p: { representativeId: string }) => p.representativeId));
+    expect(drawVerify([path]).code).toBe(2);
     const other = drawPanel(file, 'another seed', file.quota).map((p) => p.id);
     expect(other).not.toEqual(drawn.panel.map((p: { representativeId: string }) => p.representativeId));
     // Drawing again needs a reason, and the first draw stays on record.

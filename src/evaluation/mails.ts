@@ -1,0 +1,50 @@
+import type { Types } from 'mongoose';
+import type { Context } from '../context';
+import { defineMail } from '../platform/mail/mail.kinds';
+import { requestMail } from '../platform/mail/outbox';
+import { Notification } from '../platform/mail/notification.model';
+import { Evaluation } from './evaluation.models';
+import { Representative } from './representative.model';
+
+declare module '../platform/mail/mail.kinds' {
+  interface MailKinds {
+    // The code is the ballot's only key; it is erased from the record when voting closes.
+    'ballot-link': { evaluationId: string; representativeId?: string; code?: string };
+  }
+}
+
+/** Owes a member with an email address their one-time ballot link (sent once per member). */
+export async function oweBallotLink(ctx: Pick<Context, 'queues' | 'logger'>, evaluationId: Types.ObjectId, representativeId: string, code: string): Promise<void> {
+  await requestMail(ctx, { key: `ballot-link:${String(evaluationId)}:${representativeId}`, kind: 'ballot-link', data: { evaluationId: String(evaluationId), representativeId, code } });
+}
+
+/** At the close: no record keeps a member next to a code any more. */
+export async function forgetBallotLinks(evaluationId: Types.ObjectId): Promise<void> {
+  await Notification.updateMany({ kind: 'ballot-link', 'data.evaluationId': String(evaluationId) }, { $set: { data: { evaluationId: String(evaluationId) } } });
+}
+
+export const evaluationMails = [
+  defineMail('ballot-link', async (n, { baseUrl }) => {
+    if (!n.data.code || !n.data.representativeId) return null;
+    const [member, e] = await Promise.all([Representative.findById(n.data.representativeId, { name: 1, email: 1 }).lean(), Evaluation.findById(n.data.evaluationId, { name: 1, state: 1 }).lean()]);
+    if (!member?.email || !e || e.state !== 'voting') return null;
+    const url = `${baseUrl.replace(/\/$/, '')}/ballot/${n.data.code}`;
+    return {
+      to: [member.email],
+      subject: `【${e.name}】评议邀请 / Your ballot`,
+      text: [
+        `${member.name}：`,
+        '',
+        `您被抽选为${e.name}的评议代表。请打开下面的链接，对全县各参评单位逐一评议（满意、基本满意、不满意或不了解），可随时修改，评议截止后不能再改。`,
+        `链接只属于您，请勿转发；截止后您与选票之间的联系即被删除，任何人都无法查到您的评议内容。`,
+        '',
+        url,
+        `评议码 / Code: ${n.data.code}`,
+        '',
+        `You were drawn to rate the county's units. Open the link above; your ratings can be changed until voting closes, and are anonymous after that.`,
+        '',
+        '县纪委监委',
+      ].join('\n'),
+    };
+  }),
+];

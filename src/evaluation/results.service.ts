@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
 import { createNumbered } from '../platform/numbering';
-import { unitMetrics } from '../rectification/metrics.service';
+import { metricsOfUnits } from '../rectification/metrics.service';
 import { AnonymousBallot, Evaluation, OutcomeDocument, PriorLastPlace, type EvaluationFields } from './evaluation.models';
 import { getEvaluation, type EvaluationRules } from './evaluation.service';
 import { rankSeries, type Outcome } from './ranking';
@@ -25,21 +25,28 @@ export interface ResultRow {
   reportToSuperior: boolean;
   vetoed: boolean;
   headName: string | null;
-  components: { handling: HandlingInput & { onTimeSigningRate: number | null } };
+  components: { handling: Handling };
 }
 
-/** The year's handling record of a unit, from the unit metrics (calendar year, county dates). */
-async function handlingOf(ctx: Pick<Context, 'clock' | 'config'>, unitId: string, year: number): Promise<HandlingInput & { onTimeSigningRate: number | null }> {
-  const m = await unitMetrics(ctx, unitId, { from: `${year}-01-01`, to: `${year}-12-31` });
-  return {
-    cases: m.received,
-    responseRate: m.rates.onTimeSigning.value,
-    onTimeSigningRate: m.rates.onTimeSigning.value,
-    onTimeRate: m.rates.onTimeResolution.value,
-    satisfactionRate: m.rates.satisfaction.value,
-    level3: m.escalations.level3,
-    returnedReports: m.returnedReports,
-  };
+type Handling = HandlingInput & { onTimeSigningRate: number | null };
+
+/** The year's handling record of every unit, from the unit metrics (calendar year, county dates; one pass over the cases). */
+async function handlingOfAll(ctx: Pick<Context, 'clock' | 'config'>, unitIds: string[], year: number): Promise<Map<string, Handling>> {
+  const all = await metricsOfUnits(ctx, unitIds, { from: `${year}-01-01`, to: `${year}-12-31` });
+  return new Map(
+    [...all].map(([id, m]) => [
+      id,
+      {
+        cases: m.received,
+        responseRate: m.rates.onTimeSigning.value,
+        onTimeSigningRate: m.rates.onTimeSigning.value,
+        onTimeRate: m.rates.onTimeResolution.value,
+        satisfactionRate: m.rates.satisfaction.value,
+        level3: m.escalations.level3,
+        returnedReports: m.returnedReports,
+      },
+    ]),
+  );
 }
 
 /** The years a unit came last: published evaluations before this one, and last places entered by hand. */
@@ -73,10 +80,10 @@ export async function computeResults(ctx: Pick<Context, 'clock' | 'config' | 'lo
   }
   const vetoed = new Set(e.vetoes.map((v) => String(v.unitId)));
   const seed = e.draws.at(-1)?.seed ?? String(e._id);
+  const handling = await handlingOfAll(ctx, e.series.flatMap((s) => s.units.map((u) => String(u.unitId))), e.year);
   const results = [];
   for (const s of e.series) {
-    const inputs: { unitId: string; votes: Vote[]; handling: HandlingInput & { onTimeSigningRate: number | null } }[] = [];
-    for (const u of s.units) inputs.push({ unitId: String(u.unitId), votes: votes.get(String(u.unitId)) ?? [], handling: await handlingOf(ctx, String(u.unitId), e.year) });
+    const inputs = s.units.map((u) => ({ unitId: String(u.unitId), votes: votes.get(String(u.unitId)) ?? [], handling: handling.get(String(u.unitId))! }));
     const scored = scoreSeries(inputs, rules);
     const ranked = rankSeries(
       scored.map((x) => ({ ...x, onTimeRate: inputs.find((i) => i.unitId === x.unitId)!.handling.onTimeRate, vetoed: vetoed.has(x.unitId) })),

@@ -78,9 +78,18 @@ interface Segment {
   rerouted: boolean;
 }
 
+/** The counts of a unit's metrics, before the rates: sums over cases, so they can be added case by case. */
+export type MetricCounts = Omit<UnitMetrics, 'rates'>;
+
 /** The unit's metrics for events in [from, to] (instants), as things stand at `now`. */
 export function computeUnitMetrics(unitId: string, cases: readonly MetricCase[], from: Date, to: Date, now: Date): UnitMetrics {
-  const m: Omit<UnitMetrics, 'rates'> = {
+  const m = emptyCounts();
+  for (const c of cases) addCase(m, unitId, c, from, to, now);
+  return withRates(m);
+}
+
+export function emptyCounts(): MetricCounts {
+  return {
     received: 0,
     signed: 0,
     signedOnTime: 0,
@@ -102,118 +111,123 @@ export function computeUnitMetrics(unitId: string, cases: readonly MetricCase[],
     escalations: { level1: 0, level2: 0, level3: 0, manual: 0 },
     satisfaction: { satisfied: 0, basicallySatisfied: 0, dissatisfied: 0, notRated: 0, notReached: 0, unreasonable: 0 },
   };
+}
+
+/** Adds one case's part to the unit's counts (a case the unit never had adds nothing). */
+export function addCase(m: MetricCounts, unitId: string, c: MetricCase, from: Date, to: Date, now: Date): void {
   const inPeriod = (at: Date) => at >= from && at <= to;
   const ours = (e: MetricEvent) => e.unitId != null && String(e.unitId) === unitId;
-
-  for (const c of cases) {
-    // Walk the assignments to this unit: each is received once, then signed or sent back.
-    let segment: Segment | null = null;
-    const segments: Segment[] = [];
-    let contactedBeforeFirstReport = false;
-    let reportedInPeriod = false;
-    let acceptedInPeriod = false;
-    let firstReportSeen = false;
-    for (const e of c.timeline) {
-      if (e.action === 'assigned' || e.action === 'rerouted') {
-        if (segment) segment.rerouted = true;
-        segment = ours(e) ? { start: e.at, signed: false, signedLate: false, sentBack: false, rerouted: false } : null;
-        if (segment) segments.push(segment);
-        continue;
-      }
-      if (!ours(e)) continue;
-      const counted = inPeriod(e.at);
-      switch (e.action) {
-        case 'signed':
-          // Counted with the assignment it answers (received in the period), below.
-          if (segment) {
-            segment.signed = true;
-            segment.signedLate = e.data?.late === true;
-          }
-          break;
-        case 'sent_back':
-          if (segment) segment.sentBack = true;
-          if (counted) m.sentBack++;
-          break;
-        case 'insisted':
-          // The commission ruled the send-back wrong: the unit owes a signature again.
-          if (segment) segment.sentBack = false;
-          if (counted) m.sentBackWrongly++;
-          break;
-        case 'contacted':
-          if (!firstReportSeen) contactedBeforeFirstReport = true;
-          break;
-        case 'reported':
-          if (counted) {
-            m.reported++;
-            if (!firstReportSeen) reportedInPeriod = true;
-          }
-          firstReportSeen = true;
-          break;
-        case 'accepted':
-          if (counted) {
-            m.resolved++;
-            if (e.data?.onTime === true) m.resolvedOnTime++;
-            if (e.data?.outcome === 'resolved') m.actuallyResolved++;
-            acceptedInPeriod = true;
-          }
-          break;
-        case 'returned':
-          if (counted) {
-            m.returnedReports++;
-            m.redone++;
-          }
-          break;
-        case 'reopened':
-          if (counted) {
-            m.reopened++;
-            m.redone++;
-          }
-          break;
-        case 'extension_approved':
-          if (counted) m.extensionsApproved++;
-          break;
-        case 'escalated': {
-          const level = Number(e.data?.level);
-          // A manual urge before the deadline is a nudge, not a level reached.
-          const reached = e.data?.manual !== true || e.data?.overdue === true;
-          if (counted && reached && (level === 1 || level === 2 || level === 3)) m.escalations[`level${level}`]++;
-          if (counted && e.data?.manual === true) m.escalations.manual++;
-          break;
+  // Walk the assignments to this unit: each is received once, then signed or sent back.
+  let segment: Segment | null = null;
+  const segments: Segment[] = [];
+  let contactedBeforeFirstReport = false;
+  let reportedInPeriod = false;
+  let acceptedInPeriod = false;
+  let firstReportSeen = false;
+  for (const e of c.timeline) {
+    if (e.action === 'assigned' || e.action === 'rerouted') {
+      if (segment) segment.rerouted = true;
+      segment = ours(e) ? { start: e.at, signed: false, signedLate: false, sentBack: false, rerouted: false } : null;
+      if (segment) segments.push(segment);
+      continue;
+    }
+    if (!ours(e)) continue;
+    const counted = inPeriod(e.at);
+    switch (e.action) {
+      case 'signed':
+        // Counted with the assignment it answers (received in the period), below.
+        if (segment) {
+          segment.signed = true;
+          segment.signedLate = e.data?.late === true;
         }
+        break;
+      case 'sent_back':
+        if (segment) segment.sentBack = true;
+        if (counted) m.sentBack++;
+        break;
+      case 'insisted':
+        // The commission ruled the send-back wrong: the unit owes a signature again.
+        if (segment) segment.sentBack = false;
+        if (counted) m.sentBackWrongly++;
+        break;
+      case 'contacted':
+        if (!firstReportSeen) contactedBeforeFirstReport = true;
+        break;
+      case 'reported':
+        if (counted) {
+          m.reported++;
+          if (!firstReportSeen) reportedInPeriod = true;
+        }
+        firstReportSeen = true;
+        break;
+      case 'accepted':
+        if (counted) {
+          m.resolved++;
+          if (e.data?.onTime === true) m.resolvedOnTime++;
+          if (e.data?.outcome === 'resolved') m.actuallyResolved++;
+          acceptedInPeriod = true;
+        }
+        break;
+      case 'returned':
+        if (counted) {
+          m.returnedReports++;
+          m.redone++;
+        }
+        break;
+      case 'reopened':
+        if (counted) {
+          m.reopened++;
+          m.redone++;
+        }
+        break;
+      case 'extension_approved':
+        if (counted) m.extensionsApproved++;
+        break;
+      case 'escalated': {
+        const level = Number(e.data?.level);
+        // A manual urge before the deadline is a nudge, not a level reached.
+        const reached = e.data?.manual !== true || e.data?.overdue === true;
+        if (counted && reached && (level === 1 || level === 2 || level === 3)) m.escalations[`level${level}`]++;
+        if (counted && e.data?.manual === true) m.escalations.manual++;
+        break;
       }
-    }
-    for (const s of segments) {
-      if (!inPeriod(s.start)) continue;
-      m.received++;
-      // Owed a signature, unless the send-back stood (re-routed away), is still being ruled on,
-      // or signing is not due yet.
-      if (s.signed) {
-        m.signed++;
-        if (!s.signedLate) m.signedOnTime++;
-        m.dueToSign++;
-      }
-      else if (s.sentBack) continue;
-      else if (s.rerouted || (c.signDueAt && c.signDueAt < now)) m.dueToSign++;
-    }
-    if (reportedInPeriod) {
-      m.reportedCases++;
-      if (contactedBeforeFirstReport) m.firstContact++;
-    }
-    const current = c.assignedUnitId != null && String(c.assignedUnitId) === unitId;
-    if (current && HANDLING.includes(c.status) && c.deadlineAt && c.deadlineAt < now) {
-      m.overdueNow++;
-      if (inPeriod(c.deadlineAt)) m.overdueDueInPeriod++;
-    }
-    if (acceptedInPeriod && current) {
-      const rating = c.satisfaction?.rating;
-      if (rating === 'dissatisfied' && c.unreasonable) m.satisfaction.unreasonable++;
-      else if (rating === 'satisfied') m.satisfaction.satisfied++;
-      else if (rating === 'basically_satisfied') m.satisfaction.basicallySatisfied++;
-      else if (rating === 'dissatisfied') m.satisfaction.dissatisfied++;
-      else if ((c.followUps ?? []).some((f) => f.result === 'not_reached')) m.satisfaction.notReached++;
-      else m.satisfaction.notRated++;
     }
   }
+  for (const s of segments) {
+    if (!inPeriod(s.start)) continue;
+    m.received++;
+    // Owed a signature, unless the send-back stood (re-routed away), is still being ruled on,
+    // or signing is not due yet.
+    if (s.signed) {
+      m.signed++;
+      if (!s.signedLate) m.signedOnTime++;
+      m.dueToSign++;
+    }
+    else if (s.sentBack) continue;
+    else if (s.rerouted || (c.signDueAt && c.signDueAt < now)) m.dueToSign++;
+  }
+  if (reportedInPeriod) {
+    m.reportedCases++;
+    if (contactedBeforeFirstReport) m.firstContact++;
+  }
+  const current = c.assignedUnitId != null && String(c.assignedUnitId) === unitId;
+  if (current && HANDLING.includes(c.status) && c.deadlineAt && c.deadlineAt < now) {
+    m.overdueNow++;
+    if (inPeriod(c.deadlineAt)) m.overdueDueInPeriod++;
+  }
+  if (acceptedInPeriod && current) {
+    const rating = c.satisfaction?.rating;
+    if (rating === 'dissatisfied' && c.unreasonable) m.satisfaction.unreasonable++;
+    else if (rating === 'satisfied') m.satisfaction.satisfied++;
+    else if (rating === 'basically_satisfied') m.satisfaction.basicallySatisfied++;
+    else if (rating === 'dissatisfied') m.satisfaction.dissatisfied++;
+    else if ((c.followUps ?? []).some((f) => f.result === 'not_reached')) m.satisfaction.notReached++;
+    else m.satisfaction.notRated++;
+  }
+}
+
+/** The rates, each an explicit numerator over an explicit denominator. */
+export function withRates(m: MetricCounts): UnitMetrics {
   const s = m.satisfaction;
   return {
     ...m,

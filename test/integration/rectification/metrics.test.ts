@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Filed } from '../../../src/intake/filing.service';
 import { Case } from '../../../src/cases/case.model';
+import { metricsOfUnits } from '../../../src/rectification/metrics.service';
 import { useTestApp } from '../../helpers/app';
 import { unitByCode } from '../../helpers/builders';
 import { apiAs, assignedCase, REPORT } from '../../helpers/cases';
@@ -194,6 +195,19 @@ it('when unit C left one notice unsigned, then its figures are the hand count', 
     satisfaction: { satisfied: 2, basicallySatisfied: 0, dissatisfied: 1, notRated: 1, notReached: 0, unreasonable: 0 },
     rates: { onTimeSigning: r(4, 5), firstContact: r(3, 4), onTimeResolution: r(4, 5), actualResolution: r(3, 4), satisfaction: r(2, 3), sendBack: r(0, 5), redo: r(0, 4) },
   });
+});
+
+it('when the evaluation reads every unit in one pass over the cases, then each unit has the same figures as its own metrics', async () => {
+  const ids = await Promise.all(['WS01', 'WS02', 'LE01'].map(async (code) => String((await unitByCode(code))._id)));
+  const all = await metricsOfUnits(t.ctx, [...ids, String((await unitByCode('CM01'))._id)], { from: '2026-03-01', to: '2026-03-31' });
+  ['WS01', 'WS02', 'LE01'].forEach((code, i) => {
+    const { unit, period, ...figures } = metrics[code] as Record<string, unknown>;
+    void unit;
+    void period;
+    expect(JSON.parse(JSON.stringify(all.get(ids[i]!)))).toEqual(figures);
+  });
+  // A unit with no case in the period: zero counts and no rate (not 0 %).
+  expect([...all.values()][3]).toMatchObject({ received: 0, rates: { onTimeResolution: { value: null } } });
 });
 
 it('when a unit token asks for another unit’s metrics, then it is refused; for its own, it is answered', async () => {

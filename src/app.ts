@@ -34,6 +34,11 @@ import { userAdminRoutes } from './users/user.routes';
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
+/** A path as logged: a secret it carries (a ballot's one-time code) replaced by its name. */
+export function redactPath(path: string): string {
+  return path.replace(/^(\/(?:api\/v1\/ballots|ballot))\/[^/]+/, '$1/:code');
+}
+
 export function createApp(ctx: Context): express.Express {
   const app = express();
   const production = ctx.config.NODE_ENV === 'production';
@@ -50,9 +55,10 @@ export function createApp(ctx: Context): express.Express {
         res.setHeader('x-request-id', id);
         return id;
       },
-      // Only method, path and status: query strings and bodies may hold personal data.
+      // Only method, path and status: query strings and bodies may hold personal data, and a ballot's
+      // code in its path is its only key (redactPath).
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: redactPath(req.url.split('?')[0]!) }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/static/') },

@@ -41,6 +41,8 @@ const schema = z.object({
   // Complaints one IP may file per hour, and tracking look-ups per 10 minutes (brute force).
   INTAKE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
   TRACK_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(30),
+  /** Wrong ballot codes one address may try in 10 minutes before 429. */
+  BALLOT_MISS_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(20),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
   // Rectification: working days a unit has to sign for a notice; extensions per case (pending at

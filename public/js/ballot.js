@@ -14,11 +14,27 @@
     progress.max = view.total;
     text.textContent = template.replace('{rated}', view.rated).replace('{total}', view.total);
   }
+  // The unit's answer as the page shows it now (rating, score or don't know, with the comment), or null.
+  function answerOf(unitId) {
+    var el = function (sel) { return form.querySelector(sel); };
+    var comment = el('[name="c_' + unitId + '"]');
+    var answer = { unitId: unitId };
+    if (comment && comment.value.trim()) answer.comment = comment.value.trim();
+    var unknown = el('input[name="u_' + unitId + '"]');
+    var radio = el('input[name="r_' + unitId + '"]:checked');
+    var number = el('input[type=number][name="r_' + unitId + '"]');
+    if (unknown && unknown.checked) answer.rating = 'unknown';
+    else if (radio) answer.rating = radio.value;
+    else if (number && /^\d{1,3}$/.test(number.value)) answer.score = Number(number.value);
+    else return null;
+    return answer;
+  }
   form.addEventListener('change', function (ev) {
     var input = ev.target;
-    var m = /^r_([a-f0-9]{24})$/.exec(input.name || '');
-    if (!m || input.value === '') return;
-    var rating = /^\d+$/.test(input.value) ? { unitId: m[1], score: Number(input.value) } : { unitId: m[1], rating: input.value };
+    var m = /^[ruc]_([a-f0-9]{24})$/.exec(input.name || '');
+    if (!m) return;
+    var rating = answerOf(m[1]);
+    if (!rating) return;
     // One save at a time, in the order chosen, so the count shown is the count stored.
     queue = queue.then(function () {
       return fetch('/api/v1/ballots/' + encodeURIComponent(code), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ratings: [rating] }) })

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
-import { AnonymousBallot, Ballot, Evaluation, type EvaluationFields } from './evaluation.models';
+import { Ballot, Evaluation, PanelComment, type EvaluationFields } from './evaluation.models';
 import { ballotCodeHash, getEvaluation } from './evaluation.service';
 import { forgetBallotLinks } from './mails';
 import { RATINGS, type Rating } from './scoring';
@@ -66,6 +66,8 @@ async function saveOnce(ctx: Pick<Context, 'clock'>, code: string, ratings: Rati
   if (e.state !== 'voting') throw new ConflictError('voting_closed');
   const units = new Set(e.series.flatMap((s) => s.units.map((u) => String(u.unitId))));
   const fields: Record<string, string> = {};
+  // On a score ballot, 不了解 may come as the answer 'unknown': no score.
+  if (e.rules.scale === 'score') ratings = ratings.map((r) => (r.rating === 'unknown' && (r.score === undefined || r.score === null) ? { unitId: r.unitId, score: null, comment: r.comment } : r));
   ratings.forEach((r, i) => {
     if (!units.has(r.unitId)) fields[`ratings.${i}.unitId`] = 'unknown_unit';
     else if (ballot.excludedUnitId && String(ballot.excludedUnitId) === r.unitId) fields[`ratings.${i}.unitId`] = 'own_unit';
@@ -96,30 +98,70 @@ export async function votedMembers(id: string): Promise<Set<string>> {
   return new Set(ballots.map((b) => String(b.representativeId)));
 }
 
+/** A close that stopped half way (the process died) may be finished after this long. */
+const RESUME_AFTER_MS = 2 * 60 * 1000;
+
 /**
- * Closes voting and destroys the link between members and their ballots: each ballot's ratings are
- * written again as an anonymous ballot (kind and ratings only; no member, code, or time), in a
- * shuffled order, and the original ballots are deleted. From then on no result, export, log or
- * database query can tie a rating to a person. Turnout is kept as counts.
+ * Closes voting and destroys the link between members and their ballots: the ballots are counted
+ * into per-unit tallies (answers counted, scores sorted), their comments written apart in one
+ * shuffled order, and the ballots deleted. From then on no result, export, log or database query
+ * can tie a rating to a person, nor single out one ballot. Turnout is kept as counts. A close
+ * interrupted half way is finished by closing again (after a pause, so two clicks do not race).
  */
-export async function closeVoting(ctx: Pick<Context, 'clock' | 'logger'>, id: string): Promise<EvaluationFields> {
+export async function closeVoting(ctx: Pick<Context, 'clock' | 'logger' | 'queues'>, id: string): Promise<EvaluationFields> {
   const e = await getEvaluation(id);
-  if (e.state !== 'voting') throw new ConflictError();
-  const counts = await turnout(id);
-  const closed = await Evaluation.findOneAndUpdate({ _id: e._id, state: 'voting' }, { $set: { state: 'closed', closedAt: ctx.clock.now(), turnout: counts } }, { returnDocument: 'after' }).lean<EvaluationFields>();
-  if (!closed) throw new ConflictError();
-  // Bumping every version makes a save that read the ballot before the close fail, re-read, and
-  // meet 'voting_closed'; a save that landed before this line is in the read below.
-  await Ballot.updateMany({ evaluationId: e._id }, { $inc: { __v: 1 } });
-  const ballots = await Ballot.find({ evaluationId: e._id, votedAt: { $ne: null } }, { kind: 1, channel: 1, ratings: 1 }).lean();
-  // Fisher-Yates with a cryptographic source: the new order says nothing of the old.
-  for (let i = ballots.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [ballots[i], ballots[j]] = [ballots[j]!, ballots[i]!];
+  if (e.state === 'voting') {
+    const counts = await turnout(id);
+    const closed = await Evaluation.findOneAndUpdate({ _id: e._id, state: 'voting' }, { $set: { state: 'closed', closedAt: ctx.clock.now(), turnout: counts } }, { returnDocument: 'after' }).lean<EvaluationFields>();
+    if (!closed) throw new ConflictError();
+    // Bumping every version makes a save that read the ballot before the close fail, re-read, and
+    // meet 'voting_closed'; a save that landed before this line is in the count below.
+    await Ballot.updateMany({ evaluationId: e._id }, { $inc: { __v: 1 } });
+  } else {
+    const stalled = e.state === 'closed' && (!e.talliedAt || (await Ballot.exists({ evaluationId: e._id }))) && e.closedAt && ctx.clock.now().getTime() - e.closedAt.getTime() > RESUME_AFTER_MS;
+    if (!stalled) throw new ConflictError();
+    ctx.logger.warn({ evaluationId: id }, 'evaluation.close_resumed');
   }
-  if (ballots.length) await AnonymousBallot.insertMany(ballots.map((b) => ({ evaluationId: e._id, kind: b.kind, channel: b.channel, ratings: b.ratings.map((r) => ({ unitId: r.unitId, rating: r.rating, score: r.score, comment: r.comment })) })));
-  await Ballot.deleteMany({ evaluationId: e._id });
-  await forgetBallotLinks(e._id);
-  ctx.logger.info({ evaluationId: id, ballots: ballots.length }, 'evaluation.closed');
-  return closed;
+  await tallyAndForget(ctx, e._id, e.rules.scale === 'score');
+  return getEvaluation(id);
+}
+
+async function tallyAndForget(ctx: Pick<Context, 'clock' | 'logger'>, evaluationId: Types.ObjectId, scored: boolean): Promise<void> {
+  const fresh = await getEvaluation(String(evaluationId));
+  if (!fresh.talliedAt) {
+    const ballots = await Ballot.find({ evaluationId, votedAt: { $ne: null } }, { ratings: 1 }).lean();
+    const tallies = new Map<string, { unitId: Types.ObjectId; satisfied: number; basically_satisfied: number; dissatisfied: number; unknown: number; scores: number[]; comments: number }>();
+    const comments: { evaluationId: Types.ObjectId; unitId: Types.ObjectId; text: string }[] = [];
+    for (const b of ballots) {
+      for (const r of b.ratings) {
+        const key = String(r.unitId);
+        const t = tallies.get(key) ?? { unitId: r.unitId!, satisfied: 0, basically_satisfied: 0, dissatisfied: 0, unknown: 0, scores: [], comments: 0 };
+        if (scored) {
+          if (typeof r.score === 'number') t.scores.push(r.score);
+          else t.unknown++;
+        } else {
+          const rating = (RATINGS as readonly string[]).includes(r.rating ?? '') ? (r.rating as Rating) : 'unknown';
+          t[rating]++;
+        }
+        if (r.comment) {
+          comments.push({ evaluationId, unitId: r.unitId!, text: r.comment });
+          t.comments++;
+        }
+        tallies.set(key, t);
+      }
+    }
+    for (const t of tallies.values()) t.scores.sort((a, b) => a - b);
+    // Fisher-Yates with a cryptographic source, over all units at once: the order says nothing of the ballots.
+    for (let i = comments.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [comments[i], comments[j]] = [comments[j]!, comments[i]!];
+    }
+    // Comments first (replaced whole, so a resumed close does not double them), then the tallies in one write.
+    await PanelComment.deleteMany({ evaluationId });
+    if (comments.length) await PanelComment.insertMany(comments);
+    await Evaluation.updateOne({ _id: evaluationId, talliedAt: null }, { $set: { tallies: [...tallies.values()], talliedAt: ctx.clock.now() } });
+    ctx.logger.info({ evaluationId: String(evaluationId), ballots: ballots.length }, 'evaluation.tallied');
+  }
+  await Ballot.deleteMany({ evaluationId });
+  await forgetBallotLinks(evaluationId);
 }

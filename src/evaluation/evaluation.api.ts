@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Context } from '../context';
 import { ForbiddenError } from '../platform/http/errors';
+import { limitMissesPerIp } from '../platform/http/limits';
 import { requireRole } from '../platform/http/require-role';
 import { idParam, parseOrThrow } from '../platform/http/validate';
 import { ballotView, closeVoting, saveRatings, turnout } from './ballot.service';
@@ -13,11 +14,12 @@ import { resultsJson, evaluationJson } from './evaluation.json';
 /** The public part: a ballot by its one-time code, and the draw check anyone can run. */
 export function evaluationPublicApiRoutes(ctx: Context): Router {
   const r = Router();
-  r.get('/ballots/:code', async (req, res) => {
+  const misses = limitMissesPerIp(ctx, 'ballot', ctx.config.BALLOT_MISS_LIMIT_PER_10MIN, 600);
+  r.get('/ballots/:code', misses, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(await ballotView(String(req.params.code)));
   });
-  r.put('/ballots/:code', async (req, res) => {
+  r.put('/ballots/:code', misses, async (req, res) => {
     const input = parseOrThrow(s.ballotInput, req.body);
     res.setHeader('Cache-Control', 'no-store');
     res.json(await saveRatings(ctx, String(req.params.code), input.ratings));

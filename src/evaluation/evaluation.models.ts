@@ -45,6 +45,24 @@ const rankingRowSchema = new Schema(
   { _id: false },
 );
 
+/**
+ * What the ballots said of one unit, once voting closed: counts per answer (three-level scale) or
+ * the scores sorted (score scale). Nothing per ballot survives, so neither a member's own-unit
+ * gap nor how they voted (link or paper) can single their ballot out.
+ */
+const tallySchema = new Schema(
+  {
+    unitId: { type: Schema.Types.ObjectId, required: true },
+    satisfied: { type: Number, default: 0 },
+    basically_satisfied: { type: Number, default: 0 },
+    dissatisfied: { type: Number, default: 0 },
+    unknown: { type: Number, default: 0 },
+    scores: { type: [Number], default: [] },
+    comments: { type: Number, default: 0 },
+  },
+  { _id: false },
+);
+
 // An annual two-hundred evaluation (双百双评): its units by series as of its year, its rules
 // (frozen once voting opens), the draw(s) of its panel, vetoes, and once closed, its results.
 const evaluationSchema = new Schema(
@@ -75,20 +93,31 @@ const evaluationSchema = new Schema(
     confirmations: { type: [new Schema({ unitId: Schema.Types.ObjectId, at: Date, by: Schema.Types.ObjectId, note: String }, { _id: false })], default: [] },
     results: { type: [new Schema({ code: String, ranking: [rankingRowSchema] }, { _id: false })], default: [] },
     turnout: { type: Schema.Types.Mixed, default: null },
+    /** Set once the ballots are tallied (and deleted); a close interrupted before is resumed. */
+    tallies: { type: [tallySchema], default: [] },
+    talliedAt: { type: Date, default: null },
+    /** The year's handling record of each unit, read once from the cases (unitId → inputs). */
+    handling: { type: Schema.Types.Mixed, default: null },
+    /** Raised by every change the results depend on (a veto); results say which they were computed for. */
+    inputsVersion: { type: Number, default: 0 },
+    resultsOf: { type: Number, default: null },
+    /** Set once every outcome document exists; a publication interrupted before is resumed. */
+    documentsAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     publishedAt: { type: Date, default: null },
     createdBy: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true },
 );
-evaluationSchema.index({ year: 1, state: 1 });
+// One evaluation a year: the sanction ladder counts years.
+evaluationSchema.index({ year: 1 }, { unique: true });
 
 export type EvaluationFields = InferSchemaType<typeof evaluationSchema> & { _id: Types.ObjectId };
 export const Evaluation = model('Evaluation', evaluationSchema);
 
 // One ballot per panel member. While voting is open it knows its member (so one member has one
-// ballot and never rates their own unit); when voting closes, ballots are rewritten anonymously
-// (see AnonymousBallot) and these documents are deleted, so no rating can be tied to a person.
+// ballot and never rates their own unit); when voting closes, ballots are counted
+// into per-unit tallies and these documents are deleted, so no rating can be tied to a person.
 const ballotSchema = new Schema(
   {
     evaluationId: { type: Schema.Types.ObjectId, required: true },
@@ -107,18 +136,11 @@ const ballotSchema = new Schema(
 ballotSchema.index({ evaluationId: 1, representativeId: 1 }, { unique: true });
 export const Ballot = model('Ballot', ballotSchema);
 
-/** A ballot after voting closed: the ratings and the member's kind, nothing else (no id of theirs, no time). */
-const anonymousBallotSchema = new Schema(
-  {
-    evaluationId: { type: Schema.Types.ObjectId, required: true },
-    kind: { type: String, required: true },
-    channel: { type: String, default: 'link' },
-    ratings: { type: [new Schema({ unitId: Schema.Types.ObjectId, rating: String, score: Number, comment: String }, { _id: false })], default: [] },
-  },
-  { timestamps: false, versionKey: false },
-);
-anonymousBallotSchema.index({ evaluationId: 1 });
-export const AnonymousBallot = model('AnonymousBallot', anonymousBallotSchema);
+// The panel's comments, one document each, written in one shuffled order over all units when
+// voting closes: no member, no time, no ballot; they cannot be put back together into ballots.
+const panelCommentSchema = new Schema({ evaluationId: { type: Schema.Types.ObjectId, required: true }, unitId: { type: Schema.Types.ObjectId, required: true }, text: { type: String, required: true } }, { timestamps: false, versionKey: false });
+panelCommentSchema.index({ evaluationId: 1, unitId: 1 });
+export const PanelComment = model('PanelComment', panelCommentSchema);
 
 // Last places entered by hand for years before the system (so a county starting mid-period gets the right step).
 const priorLastSchema = new Schema(

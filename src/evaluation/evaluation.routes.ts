@@ -3,11 +3,12 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { NotFoundError } from '../platform/http/errors';
 import { formAction } from '../platform/http/form-action';
+import { limitMissesPerIp } from '../platform/http/limits';
 import { requireRole } from '../platform/http/require-role';
 import { fieldErrors, idParam, optionalText, requiredText, wholeNumber } from '../platform/http/validate';
 import { ballotView, closeVoting, saveRatings, turnout, votedMembers } from './ballot.service';
 import { DRAW_ALGORITHM } from './draw';
-import { Evaluation, OutcomeDocument, outcomeNumber, type EvaluationFields } from './evaluation.models';
+import { Evaluation, OutcomeDocument, outcomeNumber, PanelComment, type EvaluationFields } from './evaluation.models';
 import { resultsCsv, resultsXlsx } from './evaluation.export';
 import * as s from './evaluation.schemas';
 import { createEvaluation, drawPanelFor, getEvaluation, issueBallots, listEvaluations, takeSnapshot } from './evaluation.service';
@@ -58,6 +59,9 @@ export function evaluationRoutes(ctx: Context): Router {
     const members = draw ? await Representative.find({ _id: { $in: draw.panel.map((p) => p.representativeId) } }, { name: 1, kind: 1, organization: 1, publicRole: 1 }).lean() : [];
     const voted = e.state === 'voting' ? await votedMembers(String(e._id)) : new Set<string>();
     const docs = await OutcomeDocument.find({ evaluationId: e._id }).sort({ seq: 1 }).lean();
+    // The panel's comments, by unit (staff only; never on public pages: they may name people).
+    const byUnit = new Map<string, string[]>();
+    if (e.talliedAt) for (const c of await PanelComment.find({ evaluationId: e._id }, { unitId: 1, text: 1 }).lean()) byUnit.set(String(c.unitId), [...(byUnit.get(String(c.unitId)) ?? []), c.text]);
     return {
       e,
       algorithm: DRAW_ALGORITHM,
@@ -65,7 +69,9 @@ export function evaluationRoutes(ctx: Context): Router {
       turnout: await turnout(String(e._id)),
       pendingConfirmations: e.state === 'closed' ? unconfirmed(e) : [],
       docs: docs.map((d) => ({ ...d, number: outcomeNumber(d) })),
+      comments: [...byUnit].map(([unitId, texts]) => ({ unitId, texts })),
       codes: null as { name: string; kind: string; channel: string; code: string }[] | null,
+      mailed: 0,
       errors: {},
       values: {},
       ...extra,
@@ -86,16 +92,16 @@ export function evaluationRoutes(ctx: Context): Router {
   step('vetoes', s.vetoInput, (req, input) => vetoUnit(ctx, idParam(req), input, req.user!.id));
   step('confirmations', s.confirmInput, (req, input) => confirmOutcome(ctx, idParam(req), input.unitId, input.note, req.user!.id));
   step('publish', z.object({}).strict(), (req) => publishEvaluation(ctx, idParam(req)));
-  // Codes are shown once, on the answer to this POST (for mailing and printing); never again.
+  // Paper ballots' codes are shown once, on the answer to this POST, for printing; members with
+  // an address get their link by mail, so staff never hold a code that opens their ballot.
   r.post('/commission/evaluations/:id/ballots', staff, async (req, res) => {
     const issued = await issueBallots(ctx, idParam(req));
     const names = await Representative.find({ _id: { $in: issued.map((i) => i.representativeId) } }, { name: 1, kind: 1, email: 1 }).lean();
+    const members = issued.map((i) => ({ ...i, member: names.find((n) => String(n._id) === i.representativeId) }));
     res.setHeader('Cache-Control', 'no-store');
     await renderDetail(req, res, {
-      codes: issued.map((i) => {
-        const m = names.find((n) => String(n._id) === i.representativeId);
-        return { name: m?.name ?? '', kind: m?.kind ?? '', channel: m?.email ? 'link' : 'paper', code: i.code };
-      }),
+      codes: members.filter((m) => !m.member?.email).map((m) => ({ name: m.member?.name ?? '', kind: m.member?.kind ?? '', channel: 'paper', code: m.code })),
+      mailed: members.filter((m) => m.member?.email).length,
     });
   });
   r.post(
@@ -167,14 +173,19 @@ export function evaluationRoutes(ctx: Context): Router {
   });
 
   // The representative's ballot, by the one-time code in the link (phone first; saves as they go).
+  // r_<unit>: a rating, or a score (0-100); u_<unit>=unknown: don't know (score ballots); c_<unit>: a comment.
   const ballotForm = z.record(z.string(), z.union([z.string(), z.array(z.string())])).transform((fields, zctx) => {
     const ratings: { unitId: string; rating?: (typeof RATINGS)[number]; score?: number | null; comment?: string }[] = [];
-    for (const [k, v] of Object.entries(fields)) {
-      const m = /^r_([a-f0-9]{24})$/.exec(k);
-      if (!m || typeof v !== 'string' || !v) continue;
-      if ((RATINGS as readonly string[]).includes(v)) ratings.push({ unitId: m[1]!, rating: v as (typeof RATINGS)[number], comment: typeof fields[`c_${m[1]}`] === 'string' && fields[`c_${m[1]}`] ? String(fields[`c_${m[1]}`]).slice(0, 500) : undefined });
-      else if (/^\d{1,3}$/.test(v)) ratings.push({ unitId: m[1]!, score: Number(v) });
-      else zctx.addIssue({ code: 'custom', path: [k], message: 'invalid' });
+    const text = (k: string) => (typeof fields[k] === 'string' && fields[k] ? String(fields[k]).trim().slice(0, 500) || undefined : undefined);
+    const units = new Set(Object.keys(fields).flatMap((k) => /^[ru]_([a-f0-9]{24})$/.exec(k)?.[1] ?? []));
+    for (const unitId of units) {
+      const v = fields[`r_${unitId}`];
+      const comment = text(`c_${unitId}`);
+      if (fields[`u_${unitId}`] === 'unknown') ratings.push({ unitId, rating: 'unknown', comment });
+      else if (typeof v !== 'string' || !v) continue;
+      else if ((RATINGS as readonly string[]).includes(v)) ratings.push({ unitId, rating: v as (typeof RATINGS)[number], comment });
+      else if (/^\d{1,3}$/.test(v)) ratings.push({ unitId, score: Number(v), comment });
+      else zctx.addIssue({ code: 'custom', path: [`r_${unitId}`], message: 'invalid' });
     }
     return ratings;
   });
@@ -183,8 +194,9 @@ export function evaluationRoutes(ctx: Context): Router {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.status(status).render('evaluation/ballot', { view: await ballotView(String(req.params.code)), code: String(req.params.code), errors: {}, saved: false, ...extra });
   };
-  r.get('/ballot/:code', async (req, res) => renderBallot(req, res));
-  r.post('/ballot/:code', async (req, res) => {
+  const misses = limitMissesPerIp(ctx, 'ballot', ctx.config.BALLOT_MISS_LIMIT_PER_10MIN, 600);
+  r.get('/ballot/:code', misses, async (req, res) => renderBallot(req, res));
+  r.post('/ballot/:code', misses, async (req, res) => {
     const { _csrf, ...fields } = (req.body ?? {}) as Record<string, unknown>;
     void _csrf;
     const parsed = ballotForm.safeParse(fields);

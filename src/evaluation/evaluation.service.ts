@@ -3,6 +3,7 @@ import type { Types } from 'mongoose';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
 import { isObjectId } from '../platform/http/validate';
+import { isDuplicateKey } from '../platform/mongo';
 import { SERIES } from '../units/unit.model';
 import { listUnitDetails } from '../units/unit.service';
 import { canonicalSnapshot, DRAW_ALGORITHM, drawPanel, snapshotHash, type Quota, type Snapshot } from './draw';
@@ -47,17 +48,25 @@ export async function createEvaluation(ctx: Pick<Context, 'logger'>, input: { ye
   checkRules(rules);
   const previous = await Evaluation.findOne({ year: { $lt: input.year } }, { rulePeriod: 1 }).sort({ year: -1 }).lean();
   const rulePeriod = input.rulePeriod ?? (previous?.rulePeriod?.to && previous.rulePeriod.to >= input.year ? { from: previous.rulePeriod.from!, to: previous.rulePeriod.to } : { from: input.year, to: input.year + 4 });
-  const e = await Evaluation.create({
-    year: input.year,
-    name: input.name,
-    rules,
-    rulePeriod,
-    series: SERIES.map((code) => ({
-      code,
-      units: units.filter((u) => u.series === code).map((u) => ({ unitId: u.id, code: u.code, nameZh: u.nameZh, nameEn: u.nameEn, vertical: u.vertical, headName: u.head?.name ?? null, headTitle: u.head?.title ?? null })),
-    })),
-    createdBy: by,
-  });
+  if (input.rulePeriod && input.rulePeriod.from > input.rulePeriod.to) throw new ValidationError({ 'rulePeriod.to': 'before_from' });
+  if (await Evaluation.exists({ year: input.year })) throw new ConflictError('year_exists');
+  let e;
+  try {
+    e = await Evaluation.create({
+      year: input.year,
+      name: input.name,
+      rules,
+      rulePeriod,
+      series: SERIES.map((code) => ({
+        code,
+        units: units.filter((u) => u.series === code).map((u) => ({ unitId: u.id, code: u.code, nameZh: u.nameZh, nameEn: u.nameEn, vertical: u.vertical, headName: u.head?.name ?? null, headTitle: u.head?.title ?? null })),
+      })),
+      createdBy: by,
+    });
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ConflictError('year_exists');
+    throw err;
+  }
   ctx.logger.info({ evaluationId: String(e._id), year: input.year }, 'evaluation.created');
   return String(e._id);
 }
@@ -143,6 +152,15 @@ export async function issueBallots(ctx: Pick<Context, 'clock' | 'logger' | 'queu
   if (!['drawn', 'voting'].includes(e.state)) throw new ConflictError();
   const draw = e.draws.at(-1);
   if (!draw) throw new ConflictError();
+  // Voting opens before any ballot is written, on the draw read: a redraw crossing this call
+  // either lands first (and this claim fails) or finds voting open and is refused.
+  if (e.state === 'drawn') {
+    const opened = await Evaluation.findOneAndUpdate({ _id: e._id, state: 'drawn', draws: { $size: e.draws.length } }, { $set: { state: 'voting', rulesFrozenAt: ctx.clock.now() } }, { returnDocument: 'after' }).lean();
+    if (!opened) {
+      const now = await getEvaluation(id);
+      if (now.state !== 'voting' || now.draws.length !== e.draws.length) throw new ConflictError();
+    }
+  }
   const members = await Representative.find({ _id: { $in: draw.panel.map((p) => p.representativeId) } }, { kind: 1, unitId: 1, email: 1 }).lean();
   const issued: { representativeId: string; code: string }[] = [];
   for (const m of members) {
@@ -154,7 +172,6 @@ export async function issueBallots(ctx: Pick<Context, 'clock' | 'logger' | 'queu
       if ((err as { code?: number }).code !== 11000) throw err; // has a ballot already
     }
   }
-  if (e.state === 'drawn') await claimState(id, ['drawn'], { state: 'voting', rulesFrozenAt: ctx.clock.now() });
   // Members with an address get their link by mail; the others' codes go on printed ballots.
   const withEmail = new Set(members.filter((m) => m.email).map((m) => String(m._id)));
   for (const i of issued) if (withEmail.has(i.representativeId)) await oweBallotLink(ctx, e._id, i.representativeId, i.code);

@@ -3,7 +3,8 @@ import type { Context } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
 import { createNumbered } from '../platform/numbering';
 import { metricsOfUnits } from '../rectification/metrics.service';
-import { AnonymousBallot, Evaluation, OutcomeDocument, PriorLastPlace, type EvaluationFields } from './evaluation.models';
+import { Evaluation, OutcomeDocument, PriorLastPlace, type EvaluationFields } from './evaluation.models';
+import { findUnit } from '../units/unit.service';
 import { getEvaluation, type EvaluationRules } from './evaluation.service';
 import { rankSeries, type Outcome } from './ranking';
 import { sanctionFor, type Sanction } from './sanctions';
@@ -59,31 +60,52 @@ async function lastYearsOf(unitId: string, before: number): Promise<number[]> {
   return [...years, ...prior.map((p) => p.year)];
 }
 
+/** The votes for each unit, as the tallies counted them (no ballot is left to read). */
+function votesOf(e: EvaluationFields, scored: boolean): Map<string, Vote[]> {
+  const votes = new Map<string, Vote[]>();
+  for (const t of e.tallies) {
+    const list: Vote[] = scored
+      ? [...t.scores.map((score) => ({ score })), ...Array.from({ length: t.unknown ?? 0 }, () => ({ score: null }))]
+      : (['satisfied', 'basically_satisfied', 'dissatisfied', 'unknown'] as const).flatMap((rating) => Array.from({ length: t[rating] ?? 0 }, () => ({ rating: rating as Rating })));
+    votes.set(String(t.unitId), list);
+  }
+  return votes;
+}
+
 /**
  * Computes the results of a closed evaluation: per series, each unit's panel score (valid votes
- * of the anonymous ballots), handling score (the year's case record), total, rank, outcome and
- * sanction, with every component kept. Run at closing and again when a veto changes; frozen by
- * publishing.
+ * of the tallies), handling score (the year's case record, read from the cases once and kept),
+ * total, rank, outcome and sanction, with every component kept. Run at closing and again when a
+ * veto changes the inputs; the results are written only for the inputs they were computed from
+ * (a veto landing meanwhile makes this run again), and frozen by publishing.
  */
 export async function computeResults(ctx: Pick<Context, 'clock' | 'config' | 'logger'>, id: string): Promise<EvaluationFields> {
-  const e = await getEvaluation(id);
-  if (e.state !== 'closed') throw new ConflictError();
-  const rules = e.rules as unknown as EvaluationRules;
-  const ballots = await AnonymousBallot.find({ evaluationId: e._id }, { ratings: 1 }).lean();
-  const votes = new Map<string, Vote[]>();
-  for (const b of ballots) {
-    for (const r of b.ratings) {
-      const list = votes.get(String(r.unitId)) ?? [];
-      list.push(rules.scale === 'score' ? { score: r.score ?? null } : { rating: (r.rating ?? 'unknown') as Rating });
-      votes.set(String(r.unitId), list);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const e = await getEvaluation(id);
+    if (e.state !== 'closed' || !e.talliedAt) throw new ConflictError();
+    const saved = await writeResults(ctx, e);
+    if (saved) {
+      ctx.logger.info({ evaluationId: id, inputs: e.inputsVersion }, 'evaluation.results_computed');
+      return saved;
     }
+  }
+  throw new ConflictError();
+}
+
+/** Exported for tests of the version guard; use computeResults. */
+export async function writeResults(ctx: Pick<Context, 'clock' | 'config'>, e: EvaluationFields): Promise<EvaluationFields | null> {
+  const rules = e.rules as unknown as EvaluationRules;
+  const votes = votesOf(e, rules.scale === 'score');
+  let handling = e.handling as Record<string, Handling> | null;
+  if (!handling) {
+    handling = Object.fromEntries(await handlingOfAll(ctx, e.series.flatMap((s) => s.units.map((u) => String(u.unitId))), e.year));
+    await Evaluation.updateOne({ _id: e._id, handling: null }, { $set: { handling } });
   }
   const vetoed = new Set(e.vetoes.map((v) => String(v.unitId)));
   const seed = e.draws.at(-1)?.seed ?? String(e._id);
-  const handling = await handlingOfAll(ctx, e.series.flatMap((s) => s.units.map((u) => String(u.unitId))), e.year);
   const results = [];
   for (const s of e.series) {
-    const inputs = s.units.map((u) => ({ unitId: String(u.unitId), votes: votes.get(String(u.unitId)) ?? [], handling: handling.get(String(u.unitId))! }));
+    const inputs = s.units.map((u) => ({ unitId: String(u.unitId), votes: votes.get(String(u.unitId)) ?? [], handling: handling[String(u.unitId)]! }));
     const scored = scoreSeries(inputs, rules);
     const ranked = rankSeries(
       scored.map((x) => ({ ...x, onTimeRate: inputs.find((i) => i.unitId === x.unitId)!.handling.onTimeRate, vetoed: vetoed.has(x.unitId) })),
@@ -115,10 +137,7 @@ export async function computeResults(ctx: Pick<Context, 'clock' | 'config' | 'lo
     }
     results.push({ code: s.code!, ranking: rows });
   }
-  const saved = await Evaluation.findOneAndUpdate({ _id: e._id, state: 'closed' }, { $set: { results } }, { returnDocument: 'after' }).lean<EvaluationFields>();
-  if (!saved) throw new ConflictError();
-  ctx.logger.info({ evaluationId: id }, 'evaluation.results_computed');
-  return saved;
+  return Evaluation.findOneAndUpdate({ _id: e._id, state: 'closed', inputsVersion: e.inputsVersion }, { $set: { results, resultsOf: e.inputsVersion } }, { returnDocument: 'after' }).lean<EvaluationFields>();
 }
 
 /** One-vote veto (一票否决): the unit cannot be commended and ranks last in its series; the reason is shown. */
@@ -126,9 +145,10 @@ export async function vetoUnit(ctx: Pick<Context, 'clock' | 'config' | 'logger'>
   const e = await getEvaluation(id);
   if (!e.series.some((s) => s.units.some((u) => String(u.unitId) === input.unitId))) throw new ValidationError({ unitId: 'unknown_unit' });
   if (e.vetoes.some((v) => String(v.unitId) === input.unitId)) throw new ConflictError('already_vetoed');
-  const res = await Evaluation.updateOne({ _id: e._id, state: { $in: ['draft', 'drawn', 'voting', 'closed'] }, 'vetoes.unitId': { $ne: input.unitId } }, { $push: { vetoes: { ...input, at: ctx.clock.now(), by } } });
+  const res = await Evaluation.updateOne({ _id: e._id, state: { $in: ['draft', 'drawn', 'voting', 'closed'] }, 'vetoes.unitId': { $ne: input.unitId } }, { $push: { vetoes: { ...input, at: ctx.clock.now(), by } }, $inc: { inputsVersion: 1 } });
   if (res.modifiedCount !== 1) throw new ConflictError();
-  return e.state === 'closed' ? computeResults(ctx, id) : getEvaluation(id);
+  const now = await getEvaluation(id);
+  return now.state === 'closed' && now.talliedAt ? computeResults(ctx, id) : now;
 }
 
 /** The commission confirms the outcome of a unit flagged for too few valid votes. */
@@ -160,16 +180,38 @@ const TODO: Record<string, string> = {
 };
 
 /**
- * Publishes the results (frozen from now): every outcome gets its numbered document (commendation,
- * criticism, sanction decision, letter to the superior authority) with the head's name at the time,
- * and a to-do for the commission tracked until done.
+ * Publishes the results (frozen from now): the results must be those of the latest inputs (a veto
+ * landing meanwhile refuses the publication, 409 results_changed, until they are recomputed) and
+ * every flagged outcome confirmed. The claim comes first; then every outcome gets its numbered
+ * document (commendation, criticism, sanction decision, letter to the superior authority) with the
+ * head's name at the time, and a to-do tracked until done. An interrupted publication is finished
+ * by publishing again after a pause.
  */
 export async function publishEvaluation(ctx: Pick<Context, 'clock' | 'config' | 'logger'>, id: string): Promise<EvaluationFields> {
   const e = await getEvaluation(id);
+  const now = ctx.clock.now();
+  if (e.state === 'published') {
+    const stalled = !e.documentsAt && e.publishedAt && now.getTime() - e.publishedAt.getTime() > 2 * 60 * 1000;
+    if (!stalled) throw new ConflictError();
+    return issueDocuments(ctx, e);
+  }
   if (e.state !== 'closed') throw new ConflictError();
+  if (e.resultsOf !== e.inputsVersion) throw new ConflictError('results_changed');
   const pending = unconfirmed(e);
   if (pending.length) throw new ValidationError({ confirmations: 'confirmation_required' }, 'confirmation_required');
-  const now = ctx.clock.now();
+  const published = await Evaluation.findOneAndUpdate(
+    { _id: e._id, state: 'closed', inputsVersion: e.inputsVersion, resultsOf: e.inputsVersion },
+    { $set: { state: 'published', publishedAt: now } },
+    { returnDocument: 'after' },
+  ).lean<EvaluationFields>();
+  if (!published) throw new ConflictError();
+  ctx.logger.info({ evaluationId: id }, 'evaluation.published');
+  return issueDocuments(ctx, published);
+}
+
+/** The outcome documents of a published evaluation, from its frozen results (each created once). */
+async function issueDocuments(ctx: Pick<Context, 'clock'>, e: EvaluationFields): Promise<EvaluationFields> {
+  const at = e.publishedAt ?? ctx.clock.now();
   for (const s of e.results) {
     for (const r of s.ranking) {
       const kinds: { kind: 'commendation' | 'criticism' | 'sanction' | 'superior_letter'; todo: string }[] = [];
@@ -190,16 +232,13 @@ export async function publishEvaluation(ctx: Pick<Context, 'clock' | 'config' | 
           rank: r.rank,
           sanction: r.sanction ?? null,
           consecutive: r.consecutive ?? 0,
-          issuedAt: now,
+          issuedAt: at,
           todo: { what: k.todo, doneAt: null, doneBy: null, note: null },
         });
       }
     }
   }
-  const published = await Evaluation.findOneAndUpdate({ _id: e._id, state: 'closed' }, { $set: { state: 'published', publishedAt: now } }, { returnDocument: 'after' }).lean<EvaluationFields>();
-  if (!published) throw new ConflictError();
-  ctx.logger.info({ evaluationId: id }, 'evaluation.published');
-  return published;
+  return (await Evaluation.findOneAndUpdate({ _id: e._id }, { $set: { documentsAt: ctx.clock.now() } }, { returnDocument: 'after' }).lean<EvaluationFields>())!;
 }
 
 /** A unit's outcomes by year (published evaluations) and last places entered by hand. */
@@ -217,6 +256,9 @@ export async function sanctionsOf(unitId: string) {
 
 /** Records a last place of a year before the system (the sanction ladder then starts at the right step). */
 export async function enterPriorLastPlace(unitId: string, year: number, note: string, by: Types.ObjectId): Promise<void> {
+  if (!(await findUnit(unitId))) throw new NotFoundError();
+  // A year the system evaluated has its own record: a hand entry would count a year the unit was not last.
+  if (await Evaluation.exists({ year })) throw new ConflictError('year_evaluated');
   try {
     await PriorLastPlace.create({ unitId, year, note, by });
   } catch (err) {

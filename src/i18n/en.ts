@@ -136,6 +136,7 @@ export const en: Messages = {
     votingClosed: 'Voting is closed.', ballotSaved: 'Saved.', autosaved: 'Saved', progress: '{{rated}} of {{total}} rated', ballotSubmit: 'Save all ratings', score: 'Score',
     ratings: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied', unknown: 'Don\'t know' },
     publicTitle: 'Two-hundred evaluation results', nonePublished: 'No published results yet.', publicIntro: 'Total = panel {{panel}}% + handling {{handling}}%. The top 3 of each series are commended, the last criticised.',
+    comment: 'Comment (optional, anonymous)', panelComments: 'Panel comments (anonymous, shuffled)', codesPaperOnly: 'Only paper ballots’ codes are listed (print them and hand or post them to the members); members with an email address got their own link by mail, and staff never see their codes.', codesMailed: 'Ballot links mailed to {{n}} members.',
     verifyTitle: 'Check the draw', verifyIntro: 'Anyone can recompute the draw from the published registry snapshot and the seed fixed at the draw meeting:', downloadSnapshot: 'Download the registry snapshot (JSON: ids and kinds only, no names or contacts)', seedUsed: 'Seed', verifyCommand: 'In the system\'s source folder, run:',
     history: 'Scores over the years', tableView: 'Table (the chart\'s numbers)',
   },

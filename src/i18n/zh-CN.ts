@@ -135,6 +135,7 @@ export const zhCN = {
     votingClosed: '评议已截止。', ballotSaved: '已保存。', autosaved: '已自动保存', progress: '已评 {{rated}} / {{total}}', ballotSubmit: '保存全部评价', score: '分数',
     ratings: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意', unknown: '不了解' },
     publicTitle: '“双百双评”结果公布', nonePublished: '尚无公布的评议结果。', publicIntro: '总分 = 群众评议 {{panel}}% + 办件 {{handling}}%。各系列前三名通报表扬，末位通报批评。',
+    comment: '意见建议（可不填，匿名）', panelComments: '评议意见（匿名，顺序已打乱）', codesPaperOnly: '下表仅列出纸质选票的评议码（请打印后当面或邮寄交给代表）；有电子邮箱的代表已通过邮件收到各自的链接，工作人员看不到其评议码。', codesMailed: '已向 {{n}} 位代表发送评议链接邮件。',
     verifyTitle: '抽签核验', verifyIntro: '任何人都可以用公布的代表库快照和抽签会上确定的随机种子重新计算抽签结果：', downloadSnapshot: '下载代表库快照（JSON，仅编号与类别，不含姓名和联系方式）', seedUsed: '随机种子', verifyCommand: '在本系统源代码目录运行：',
     history: '历年得分', tableView: '表格（同图中数据）',
   },

@@ -18,7 +18,8 @@ async function registryXlsx(): Promise<string> {
   const ws = wb.addWorksheet('代表');
   ws.addRow(['kind', 'name', 'organization', 'email', 'phone', 'unitCode']);
   for (let i = 0; i < 3; i++) ws.addRow(['entrepreneur', `企业家${i}`, `县里第${i}家企业`, `boss${i}@firm.example`, '', '']);
-  for (let i = 0; i < 3; i++) ws.addRow(['public', `群众代表${i}`, '', `rep${i}@mail.example`, `1390000000${i}`, '']);
+  // The last public member has no address: a printed ballot.
+  for (let i = 0; i < 3; i++) ws.addRow(['public', `群众代表${i}`, '', i < 2 ? `rep${i}@mail.example` : '', `1390000000${i}`, '']);
   const file = path.join(os.tmpdir(), `registry-${process.pid}.xlsx`);
   await wb.xlsx.writeFile(file);
   return file;
@@ -47,11 +48,15 @@ it('when the commission runs an evaluation (XLSX registry, seeded draw), a repre
   await page.locator('#draw').click();
   await expectText(page.locator('#evaluation-state'), '已抽取评议代表');
   await page.locator('#issue-ballots').click();
-  await expectText(page.locator('#codes'), '企业家');
-  const links = await page.locator('a.ballot-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
-  expect(links).toHaveLength(6);
+  // Staff see only the printed ballot's code; the five others got their links by mail.
+  await expectText(page.locator('#codes'), '群众代表2');
+  await expectText(page.locator('#mailed'), '5');
+  const paper = await page.locator('a.ballot-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+  expect(paper).toHaveLength(1);
+  const mails = await e.smtp.waitForMails(5);
+  const links = [...mails.map((m) => /\/ballot\/[0-9A-Z-]+/.exec(m.text)![0]), ...paper];
 
-  // One representative votes on a phone, by the link; the others through the same API.
+  // One representative votes on a phone, by the link in their mail; the others through the same API.
   const phone = await e.browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   const ballot = await phone.newPage();
   await ballot.goto(`${e.base}${links[0]}`);
@@ -61,6 +66,10 @@ it('when the commission runs an evaluation (XLSX registry, seeded draw), a repre
     await ballot.locator(`input[name="r_${unitId}"][value="${i % 7 === 0 ? 'dissatisfied' : i % 3 === 0 ? 'basically_satisfied' : 'satisfied'}"]`).check();
   }
   await expectText(ballot.locator('#progress-text'), '已评 70 / 70');
+  // A comment on the first unit, saved with its rating.
+  await ballot.locator(`.ballot-unit[data-unit="${units[0]}"] details.comment summary`).click();
+  await ballot.fill(`#c_${units[0]}`, '窗口服务态度有改进，但排队时间仍长');
+  await ballot.locator(`#c_${units[0]}`).blur();
   expect(await ballot.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
   await ballot.screenshot({ path: 'test-results/e2e-ballot-phone.png' });
   await ballot.locator('#ballot-submit').click();
@@ -75,6 +84,7 @@ it('when the commission runs an evaluation (XLSX registry, seeded draw), a repre
   await expectText(page.locator('#turnout'), '3 / 3');
   await page.locator('#close-voting').click();
   await expectText(page.locator('#evaluation-state'), '已截止');
+  await expectText(page.locator('#panel-comments'), '排队时间仍长');
   await page.locator('#publish').click();
   await expectText(page.locator('#evaluation-state'), '已公布');
   await expectText(page.locator('#documents'), '〔2026〕评第');

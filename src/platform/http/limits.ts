@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Context } from '../../context';
 import { TooManyRequestsError } from './errors';
-import { hitLimit } from './rate-limit';
+import { hitLimit, peekLimit } from './rate-limit';
 
 /**
  * Per-IP flood protection, counted in Redis so every web process shares the count. When Redis
@@ -19,6 +19,28 @@ export function limitPerIp(ctx: Pick<Context, 'redis' | 'config' | 'logger'>, na
       return next();
     }
     if (limit.blocked) return next(new TooManyRequestsError(limit.retryAfterSeconds));
+    next();
+  };
+}
+
+/**
+ * Per-IP limit on misses when a secret in the path is looked up (ballot codes): only answers of
+ * 404 count, so a voter's seventy saves never do, while a run of guesses is stopped with 429.
+ * Like the other limits, it lets requests through when Redis is down.
+ */
+export function limitMissesPerIp(ctx: Pick<Context, 'redis' | 'config' | 'logger'>, name: string, max: number, windowSeconds: number): RequestHandler {
+  return async (req, res, next) => {
+    const key = `${ctx.config.REDIS_PREFIX}:limit:${name}:${req.ip ?? 'unknown'}`;
+    try {
+      const limit = await peekLimit(ctx.redis, key, max);
+      if (limit.blocked) return next(new TooManyRequestsError(limit.retryAfterSeconds || windowSeconds));
+    } catch (err) {
+      ctx.logger.warn({ limit: name, err: (err as Error).message }, 'limit.unavailable');
+      return next();
+    }
+    res.on('finish', () => {
+      if (res.statusCode === 404) hitLimit(ctx.redis, key, max, windowSeconds).catch(() => undefined);
+    });
     next();
   };
 }

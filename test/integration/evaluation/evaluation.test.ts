@@ -1,12 +1,14 @@
 import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
-import { AnonymousBallot, Ballot, Evaluation, OutcomeDocument } from '../../../src/evaluation/evaluation.models';
+import { Ballot, Evaluation, OutcomeDocument } from '../../../src/evaluation/evaluation.models';
 import { Representative } from '../../../src/evaluation/representative.model';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drawPanel } from '../../../src/evaluation/draw';
 import { drawVerify } from '../../../src/evaluation/draw-verify';
+import { getEvaluation } from '../../../src/evaluation/evaluation.service';
+import { writeResults } from '../../../src/evaluation/results.service';
 import { useTestApp } from '../../helpers/app';
 import { unitByCode } from '../../helpers/builders';
 import { apiAs } from '../../helpers/cases';
@@ -115,13 +117,16 @@ describe('the two-hundred evaluation', () => {
     await request(t.app).put(`/api/v1/ballots/${issued[1].code}`).send({ ratings: [] }).expect(404);
     // Inspect what is stored: nothing ties a rating to a member any more.
     expect(await Ballot.countDocuments()).toBe(0);
-    const anon = await mongoose.connection.db!.collection('anonymousballots').find().toArray();
-    expect(anon).toHaveLength(6);
-    for (const b of anon) expect(Object.keys(b).sort()).toEqual(['_id', 'channel', 'evaluationId', 'kind', 'ratings']);
+    // What is left are counts per unit: 5 answers for WS01 (its insider did not rate it), 6 for the others.
+    const tallies = (await Evaluation.findById(id).lean())!.tallies;
+    expect(tallies).toHaveLength(70);
+    expect(tallies.find((x) => String(x.unitId) === String(ws01._id))).toMatchObject({ satisfied: 5, basically_satisfied: 0, dissatisfied: 0, unknown: 0 });
+    expect(tallies.filter((x) => x.satisfied === 6)).toHaveLength(69);
     const ids = (await Representative.find().lean()).map((r) => String(r._id));
     const everything = JSON.stringify(await mongoose.connection.db!.collection('evaluations').findOne({ _id: new Types.ObjectId(id) }, { projection: { draws: 0, snapshot: 0 } }));
     for (const rid of ids) expect(everything).not.toContain(rid);
-    expect(await AnonymousBallot.countDocuments({ evaluationId: id })).toBe(6);
+    // No collection keeps anything shaped like a ballot.
+    for (const c of await mongoose.connection.db!.listCollections().toArray()) expect(await mongoose.connection.db!.collection(c.name).countDocuments({ ratings: { $exists: true } })).toBe(0);
   });
 
   it('when a phone saves ten ratings at once, then all ten are stored; a save crossing the close is refused or kept, never lost silently', async () => {
@@ -137,10 +142,10 @@ describe('the two-hundred evaluation', () => {
     expect((await request(t.app).get(`/api/v1/ballots/${first.code}`).expect(200)).body.rated).toBe(10);
     // One more save on the second ballot races the close: either it is refused, or it is counted.
     const [save] = await Promise.all([request(t.app).put(`/api/v1/ballots/${second.code}`).send({ ratings: [{ unitId: units[0], rating: 'dissatisfied' }] }), staff.post(`/evaluations/${id}/close`).expect(200)]);
-    const stored = await AnonymousBallot.find({ evaluationId: id }).lean();
-    const counted = stored.some((b) => b.ratings.some((r) => r.rating === 'dissatisfied'));
+    const tallies = (await Evaluation.findById(id).lean())!.tallies;
+    const counted = tallies.find((x) => String(x.unitId) === units[0])?.dissatisfied === 1;
     expect(save.status === 200 ? counted : [404, 409].includes(save.status) && !counted).toBe(true);
-    expect(stored.find((b) => b.ratings.length === 10)).toBeDefined();
+    for (const unitId of units.slice(0, 10)) expect(tallies.find((x) => String(x.unitId) === unitId)?.satisfied).toBe(1);
   });
 
   it('when the demo\'s three series are evaluated, then 9 units are commended and 3 criticised, with a numbered document each', async () => {
@@ -182,5 +187,33 @@ describe('the two-hundred evaluation', () => {
       [2026, 'resignation'],
       [2027, 'resignation'],
     ]);
+  });
+
+  it('when a veto lands between reading the inputs and writing the results, then those results are not written, and publishing waits for results of the latest inputs', async () => {
+    await givenRepresentatives(2, 2);
+    const staff = await apiAs(t.app, 'commission');
+    const { id } = (await staff.post('/evaluations', { year: 2026, name: '测试', rules: { quota: { entrepreneur: 2, public: 2 }, minBallots: 1 } }).expect(201)).body;
+    await staff.post(`/evaluations/${id}/draw`, { seed: 's' }).expect(200);
+    await voteAll((await staff.post(`/evaluations/${id}/ballots/issue`).expect(200)).body, staff, id, () => 'satisfied');
+    await staff.post(`/evaluations/${id}/close`).expect(200);
+    const stale = await getEvaluation(id);
+    const top = (await staff.get(`/evaluations/${id}/results`).expect(200)).body.series[0].ranking[0].unitId;
+    await staff.post(`/evaluations/${id}/vetoes`, { unitId: top, reason: '主要负责人被立案审查', evidence: '县监委立案决定书' }).expect(200);
+    // The run that read the inputs before the veto must not overwrite the results that include it.
+    expect(await writeResults(t.ctx, stale)).toBeNull();
+    const after = (await staff.get(`/evaluations/${id}/results`).expect(200)).body.series[0].ranking;
+    expect(after.find((r: { unitId: string }) => r.unitId === top)).toMatchObject({ vetoed: true, outcome: 'criticised' });
+    // Inputs changed with no recompute yet (as if the veto's own run had not finished): no publication.
+    await Evaluation.updateOne({ _id: id }, { $inc: { inputsVersion: 1 } });
+    expect((await staff.post(`/evaluations/${id}/publish`).expect(409)).body.error).toBe('results_changed');
+    expect(await OutcomeDocument.countDocuments()).toBe(0);
+  });
+
+  it('when a second evaluation is created for a year, or a rule period ends before it starts, then it is refused', async () => {
+    const staff = await apiAs(t.app, 'commission');
+    await staff.post('/evaluations', { year: 2026, name: '2026年度' }).expect(201);
+    expect((await staff.post('/evaluations', { year: 2026, name: '2026年度（重复）' }).expect(409)).body.error).toBe('year_exists');
+    expect((await staff.post('/evaluations', { year: 2027, name: '2027年度', rulePeriod: { from: 2027, to: 2025 } }).expect(400)).body.fields).toEqual({ 'rulePeriod.to': 'before_from' });
+    expect(await Evaluation.countDocuments()).toBe(1);
   });
 });

@@ -216,4 +216,28 @@ describe('the two-hundred evaluation', () => {
     expect((await staff.post('/evaluations', { year: 2027, name: '2027年度', rulePeriod: { from: 2027, to: 2025 } }).expect(400)).body.fields).toEqual({ 'rulePeriod.to': 'before_from' });
     expect(await Evaluation.countDocuments()).toBe(1);
   });
+
+  it('when a close or a publication stopped half way (the process died), then doing it again finishes it, but not while it may still be running', async () => {
+    await givenRepresentatives(2, 2);
+    const staff = await apiAs(t.app, 'commission');
+    const { id } = (await staff.post('/evaluations', { year: 2026, name: '测试', rules: { quota: { entrepreneur: 2, public: 2 }, minBallots: 1 } }).expect(201)).body;
+    await staff.post(`/evaluations/${id}/draw`, { seed: 's' }).expect(200);
+    await voteAll((await staff.post(`/evaluations/${id}/ballots/issue`).expect(200)).body, staff, id, () => 'satisfied');
+    // The close claimed the state and died before counting.
+    const closedAt = t.ctx.clock.now();
+    await Evaluation.updateOne({ _id: id }, { $set: { state: 'closed', closedAt } });
+    await staff.post(`/evaluations/${id}/close`).expect(409);
+    t.ctx.clock.set(new Date(closedAt.getTime() + 3 * 60 * 1000));
+    await staff.post(`/evaluations/${id}/close`).expect(200);
+    expect(await Ballot.countDocuments()).toBe(0);
+    expect((await Evaluation.findById(id).lean())!.tallies.every((x) => x.satisfied === 4)).toBe(true);
+    // The publication claimed the state and died before the documents.
+    const publishedAt = t.ctx.clock.now();
+    await Evaluation.updateOne({ _id: id }, { $set: { state: 'published', publishedAt } });
+    await staff.post(`/evaluations/${id}/publish`).expect(409);
+    t.ctx.clock.set(new Date(publishedAt.getTime() + 3 * 60 * 1000));
+    await staff.post(`/evaluations/${id}/publish`).expect(200);
+    expect(await OutcomeDocument.countDocuments({ kind: 'commendation' })).toBe(9);
+    await staff.post(`/evaluations/${id}/publish`).expect(409);
+  });
 });

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { byCodeUnits } from './draw';
 
 // Ranking a series and its outcomes, plain functions. Ties are broken by a written rule: the panel
 // score, then the on-time resolution rate, then a deterministic draw from the evaluation's seed.
@@ -30,7 +31,7 @@ export function rankSeries<T extends Rankable>(units: readonly T[], seed: string
     b.total - a.total ||
     (b.panelScore ?? -1) - (a.panelScore ?? -1) ||
     (b.onTimeRate ?? -1) - (a.onTimeRate ?? -1) ||
-    tieKey(seed, a.unitId).localeCompare(tieKey(seed, b.unitId));
+    byCodeUnits(tieKey(seed, a.unitId), tieKey(seed, b.unitId));
   const sorted = [...units].sort(cmp);
   let commended = 0;
   return sorted.map((u, i) => {

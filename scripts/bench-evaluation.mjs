@@ -5,26 +5,11 @@
 // the bare read of the same fields of every case (the floor: what one pass must cost), and at
 // sizes up to BENCH_EVAL_PER_UNIT_MAX the former way, one query of a unit's cases per unit.
 // Reports time and peak RSS. Uses its own database. About 25 minutes on FerretDB with 2 cores.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildIfNeeded, serviceEnv, stopChildren, withDatabase } from './services.mjs';
+import { benchRun, dist, runMain, timed } from './bench-harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
 const SIZES = (process.env.BENCH_EVAL_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const PER_UNIT_MAX = Number(process.env.BENCH_EVAL_PER_UNIT_MAX ?? 10000);
 const YEAR = 2026;
-
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-async function timed(fn) {
-  global.gc?.();
-  peakRss = process.memoryUsage().rss;
-  const t0 = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value, peakMiB: Math.round(peakRss / 1048576) };
-}
 
 /** A deterministic pseudo-random stream, so every run builds the same year. */
 function rng(seed) {
@@ -68,22 +53,13 @@ function yearCase(i, unitIds, random, mongoose) {
   };
 }
 
-async function main() {
-  buildIfNeeded();
-  const children = [];
-  try {
-    const env = await serviceEnv(children);
-    Object.assign(process.env, { MONGODB_URI: withDatabase(env.MONGODB_URI, 'cf_bench_evaluation'), REDIS_URL: env.REDIS_URL, REDIS_PREFIX: 'cfbencheval', LOG_LEVEL: 'silent' });
-    const mongoose = require('mongoose');
-    const { boot } = require(path.join(ROOT, 'dist/src/boot.js'));
-    const { seedReferenceData } = require(path.join(ROOT, 'dist/src/seed/seed.service.js'));
-    const { createEvaluation } = require(path.join(ROOT, 'dist/src/evaluation/evaluation.service.js'));
-    const { computeResults } = require(path.join(ROOT, 'dist/src/evaluation/results.service.js'));
-    const { unitMetrics } = require(path.join(ROOT, 'dist/src/rectification/metrics.service.js'));
-    const { Evaluation } = require(path.join(ROOT, 'dist/src/evaluation/evaluation.models.js'));
-    const ctx = await boot();
-    const db = mongoose.connection.db;
-    await db.dropDatabase();
+runMain(() =>
+  benchRun('cf_bench_evaluation', 'cfbencheval', async ({ ctx, mongoose, db }) => {
+    const { seedReferenceData } = dist('src/seed/seed.service.js');
+    const { createEvaluation } = dist('src/evaluation/evaluation.service.js');
+    const { computeResults } = dist('src/evaluation/results.service.js');
+    const { unitMetrics } = dist('src/rectification/metrics.service.js');
+    const { Evaluation } = dist('src/evaluation/evaluation.models.js');
     await seedReferenceData();
     const units = await db.collection('units').find({}, { projection: { _id: 1 } }).toArray();
     const unitIds = units.map((u) => u._id);
@@ -140,15 +116,5 @@ async function main() {
       const [first, last] = [rows[0], rows[rows.length - 1]];
       console.log(`\nGrowth ${first.size.toLocaleString('en')} -> ${last.size.toLocaleString('en')} cases (x${last.size / first.size}): compute x${(last.compute.ms / first.compute.ms).toFixed(2)}, bare read x${(last.read.ms / first.read.ms).toFixed(2)}`);
     }
-    await db.dropDatabase();
-    await ctx.shutdown();
-  } finally {
-    clearInterval(sampler);
-    await stopChildren(children);
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+  }),
+);

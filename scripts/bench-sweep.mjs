@@ -4,44 +4,20 @@
 // the sweep (find the due work, queue one job per case) against a baseline measured in the same
 // run: the naive query over the cases collection that the watch list replaces. Reports time,
 // documents read and peak RSS, and how each grows with the history (10x). Uses its own database.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildIfNeeded, serviceEnv, stopChildren, withDatabase } from './services.mjs';
+import { benchRun, dist, runMain, timed } from './bench-harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
 const SIZES = (process.env.BENCH_SWEEP_SIZES ?? '100000,1000000').split(',').map(Number);
 const OPEN = Number(process.env.BENCH_SWEEP_OPEN ?? 10000);
 const DUE = Number(process.env.BENCH_SWEEP_DUE ?? 1000);
 
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-
-async function timed(fn) {
-  peakRss = process.memoryUsage().rss;
-  const t0 = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value, peakMiB: Math.round(peakRss / 1048576) };
-}
-
-async function main() {
-  buildIfNeeded();
-  const children = [];
-  try {
-    const env = await serviceEnv(children);
-    Object.assign(process.env, { MONGODB_URI: withDatabase(env.MONGODB_URI, 'cf_bench_sweep'), REDIS_URL: env.REDIS_URL, REDIS_PREFIX: 'cfbenchsweep', LOG_LEVEL: 'silent' });
-    const mongoose = require('mongoose');
-    const { boot } = require(path.join(ROOT, 'dist/src/boot.js'));
-    const { Watch } = require(path.join(ROOT, 'dist/src/escalation/escalation.models.js'));
-    const { sweep } = require(path.join(ROOT, 'dist/src/escalation/sweep.job.js'));
-    const ctx = await boot();
-    const db = mongoose.connection.db;
+runMain(() =>
+  benchRun('cf_bench_sweep', 'cfbenchsweep', async ({ ctx, mongoose, db }) => {
+    const { Watch } = dist('src/escalation/escalation.models.js');
+    const { sweep } = dist('src/escalation/sweep.job.js');
     const cases = db.collection('cases');
     const now = new Date();
     const rows = [];
     let have = 0;
-    await db.dropDatabase();
     for (const size of SIZES) {
       // Grow the history to `size` closed cases; the open work stays the same OPEN cases.
       const t0 = Date.now();
@@ -70,15 +46,5 @@ async function main() {
       const last = rows[rows.length - 1];
       console.log(`\nGrowth ${first.size.toLocaleString('en')} -> ${last.size.toLocaleString('en')} cases (x${last.size / first.size}): sweep x${(last.sweep.ms / first.sweep.ms).toFixed(2)}, naive query x${(last.naive.ms / first.naive.ms).toFixed(2)}`);
     }
-    await db.dropDatabase();
-    await ctx.shutdown();
-  } finally {
-    clearInterval(sampler);
-    await stopChildren(children);
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+  }),
+);

@@ -60,6 +60,10 @@ runMain(() =>
     const { computeResults } = dist('src/evaluation/results.service.js');
     const { unitMetrics } = dist('src/rectification/metrics.service.js');
     const { Evaluation } = dist('src/evaluation/evaluation.models.js');
+    // Why a cursor might be lost: the driver clearing its pool or closing a connection.
+    const client = mongoose.connection.getClient();
+    for (const event of ['connectionPoolCleared', 'serverHeartbeatFailed']) client.on(event, (e) => process.stderr.write(`[bench:evaluation] ${new Date().toISOString()} ${event} ${e.failure?.message ?? ''}\n`));
+    client.on('connectionClosed', (e) => e.reason !== 'poolClosed' && process.stderr.write(`[bench:evaluation] ${new Date().toISOString()} connection ${e.connectionId} closed: ${e.reason}\n`));
     await seedReferenceData();
     const units = await db.collection('units').find({}, { projection: { _id: 1 } }).toArray();
     const unitIds = units.map((u) => u._id);
@@ -86,11 +90,20 @@ runMain(() =>
         have += n;
       }
       const filled = Date.now() - t0;
+      // Started again if FerretDB loses the cursor (as metricsOfUnits does); restarts are reported.
+      let restarts = 0;
       const read = await timed(async () => {
-        let n = 0;
-        for await (const c of cases.find({}, { projection, batchSize: 2000 })) n += c.timeline.length > 0 ? 1 : 0;
-        return n;
+        for (;;) {
+          try {
+            let n = 0;
+            for await (const c of cases.find({}, { projection, batchSize: 2000 })) n += c.timeline.length > 0 ? 1 : 0;
+            return n;
+          } catch (err) {
+            if (err.code !== 43 || ++restarts > 3) throw err;
+          }
+        }
       });
+      if (restarts) process.stderr.write(`[bench:evaluation] the bare read lost its cursor ${restarts} time(s) and started again\n`);
       // The year's handling record is read once per evaluation and kept: forget it to measure the read.
       await Evaluation.updateOne({ _id: id }, { $set: { handling: null } });
       const compute = await timed(async () => {
@@ -104,7 +117,7 @@ runMain(() =>
         return unitIds.length;
       }) : null;
       rows.push({ size, filled, read, compute, recompute, perUnit });
-      process.stderr.write(`[bench:evaluation] ${size.toLocaleString('en')} cases (filled in ${(filled / 1000).toFixed(0)} s): compute ${compute.ms.toFixed(0)} ms, bare read ${read.ms.toFixed(0)} ms${perUnit ? `, one query per unit ${perUnit.ms.toFixed(0)} ms` : ''}\n`);
+      process.stderr.write(`[bench:evaluation] ${new Date().toISOString()} ${size.toLocaleString('en')} cases (filled in ${(filled / 1000).toFixed(0)} s): compute ${compute.ms.toFixed(0)} ms, bare read ${read.ms.toFixed(0)} ms${perUnit ? `, one query per unit ${perUnit.ms.toFixed(0)} ms` : ''}\n`);
     }
     console.log('\n| cases | units ranked | computeResults (one pass) | peak RSS | recompute after a veto | bare read of the cases (floor) | compute / read | one query per unit (former way) | peak RSS | per-unit / compute |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');

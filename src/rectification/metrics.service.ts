@@ -48,6 +48,20 @@ export async function metricsOfUnits(ctx: Pick<Context, 'clock' | 'config'>, uni
   if (period.from > period.to) throw new ValidationError({ from: 'after_to' });
   const { from, to } = instants(period, ctx.config.TZ_COUNTY);
   const now = ctx.clock.now();
+  // A long scan can lose its cursor (FerretDB drops it with the connection that opened it, e.g.
+  // when the driver recycles its pool under load): the pass starts again from nothing.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await onePass(unitIds, from, to, now);
+    } catch (err) {
+      if ((err as { code?: number }).code !== CURSOR_NOT_FOUND || attempt >= 3) throw err;
+    }
+  }
+}
+
+const CURSOR_NOT_FOUND = 43;
+
+async function onePass(unitIds: readonly string[], from: Date, to: Date, now: Date): Promise<Map<string, UnitMetrics>> {
   const counts = new Map<string, MetricCounts>(unitIds.map((id) => [id, emptyCounts()]));
   const cursor = Case.find({}, { status: 1, assignedUnitId: 1, unitHistory: 1, deadlineAt: 1, signDueAt: 1, timeline: 1, satisfaction: 1, unreasonable: 1, followUps: 1 })
     .lean()

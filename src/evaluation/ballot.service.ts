@@ -85,11 +85,23 @@ async function saveOnce(ctx: Pick<Context, 'clock'>, code: string, ratings: Rati
 }
 
 /** Who has voted so far (never what): turnout per kind and the list of members who voted. */
-export async function turnout(id: string): Promise<{ kind: string; issued: number; voted: number }[]> {
+export interface Turnout {
+  kind: string;
+  issued: number;
+  voted: number;
+  /** Of those voted, paper ballots entered by staff (counted; which ones is not kept). */
+  paper: number;
+}
+
+export async function turnout(id: string): Promise<Turnout[]> {
   const e = await getEvaluation(id);
-  if (e.state === 'closed' || e.state === 'published') return (e.turnout as { kind: string; issued: number; voted: number }[]) ?? [];
-  const ballots = await Ballot.find({ evaluationId: e._id }, { kind: 1, votedAt: 1 }).lean();
-  return ['entrepreneur', 'public'].map((kind) => ({ kind, issued: ballots.filter((b) => b.kind === kind).length, voted: ballots.filter((b) => b.kind === kind && b.votedAt).length }));
+  if (e.state === 'closed' || e.state === 'published') return ((e.turnout as Turnout[]) ?? []).map((t) => ({ ...t, paper: t.paper ?? 0 }));
+  const ballots = await Ballot.find({ evaluationId: e._id }, { kind: 1, votedAt: 1, channel: 1 }).lean();
+  return ['entrepreneur', 'public'].map((kind) => {
+    const mine = ballots.filter((b) => b.kind === kind);
+    const voted = mine.filter((b) => b.votedAt);
+    return { kind, issued: mine.length, voted: voted.length, paper: voted.filter((b) => b.channel === 'paper').length };
+  });
 }
 
 /** The members who voted (for staff while voting is open: whether, never what). */

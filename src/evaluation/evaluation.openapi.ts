@@ -33,7 +33,7 @@ const evaluationSchema = z
   })
   .meta({ id: 'Evaluation' });
 
-const turnoutSchema = z.array(z.object({ kind: z.enum(['entrepreneur', 'public']), issued: z.number().int(), voted: z.number().int() })).describe('Who voted, never what');
+const turnoutSchema = z.array(z.object({ kind: z.enum(['entrepreneur', 'public']), issued: z.number().int(), voted: z.number().int(), paper: z.number().int().describe('Of those voted, paper ballots entered by staff') })).describe('Who voted, never what');
 
 const resultsSchema = z
   .object({

@@ -110,7 +110,7 @@ export const en: Messages = {
     panel: 'Panel', drawRecord: 'Draw {{n}} · {{at}} · seed: {{seed}}', members: 'Members', issueHint: 'Issue the ballots: one-time codes (a link by email, otherwise a printed ballot). Codes are shown once.',
     issue: 'Issue ballots (open voting)', codesOnce: 'These codes are shown once: send or print them now.', kind: 'Kind', channel: 'Channel', code: 'Code',
     kinds: { entrepreneur: 'Entrepreneur', public: 'Public' }, channels: { link: 'Link', paper: 'Paper' },
-    turnout: 'Turnout (who voted, never what)', voted: 'voted', notVoted: 'not yet',
+    paperCount: '{{n}} on paper', turnout: 'Turnout (who voted, never what)', voted: 'voted', notVoted: 'not yet',
     closeHint: 'Closing destroys the link between ballots and members: nobody can tell who rated what afterwards.', close: 'Close voting and compute results',
     veto: 'One-vote veto', vetoReason: 'Reason', vetoEvidence: 'Evidence', vetoSubmit: 'Veto', vetoes: 'Vetoes',
     results: 'Results', publish: 'Publish', confirmFirst: 'Outcomes of units with too few valid votes must be confirmed before publishing.',

@@ -109,7 +109,7 @@ export const zhCN = {
     panel: '评议代表', drawRecord: '第 {{n}} 次抽取 · {{at}} · 种子：{{seed}}', members: '代表名单', issueHint: '发放评议票：每位代表获得一次性评议码（有邮箱的发送链接，其余打印纸质票）。评议码只显示这一次。',
     issue: '发放评议票（开始评议）', codesOnce: '以下评议码只显示这一次，请立即发送或打印。', kind: '类别', channel: '方式', code: '评议码',
     kinds: { entrepreneur: '企业家代表', public: '群众代表' }, channels: { link: '链接', paper: '纸质票' },
-    turnout: '参评情况（只显示是否已评，不显示评价内容）', voted: '已评', notVoted: '未评',
+    paperCount: '其中纸质选票 {{n}} 张', turnout: '参评情况（只显示是否已评，不显示评价内容）', voted: '已评', notVoted: '未评',
     closeHint: '截止评议后，评议票与代表之间的对应关系将被销毁，任何人都无法再查出谁评了什么。', close: '截止评议并计算结果',
     veto: '一票否决', vetoReason: '否决理由', vetoEvidence: '依据材料', vetoSubmit: '否决', vetoes: '一票否决',
     results: '评议结果', publish: '公布结果', confirmFirst: '有效票不足的单位，其评议结果须先经确认才能公布。',

@@ -18,6 +18,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
     },
     {
+      // Real web and worker processes stopped, killed and cut off from their services.
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/global-teardown.mjs',
+    },
+    {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],

@@ -23,6 +23,7 @@ import { escalationRoutes } from './escalation/escalation.routes';
 import { representativeRoutes } from './evaluation/representatives.routes';
 import { evaluationRoutes } from './evaluation/evaluation.routes';
 import { healthRoutes } from './health/health.routes';
+import { closeConnectionsWhileStopping, readyRoute } from './platform/http/graceful';
 import { errorHandler, notFound } from './platform/http/error-handler';
 import { i18nMiddleware } from './i18n';
 import { intakeRoutes } from './intake/intake.routes';
@@ -79,6 +80,8 @@ export function createApp(ctx: Context): express.Express {
   app.use(i18nMiddleware);
   // Health answers even when sessions (Redis) are down: it is how operators see what is down.
   app.use(healthRoutes(ctx));
+  app.get('/readyz', readyRoute);
+  app.use(closeConnectionsWhileStopping);
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));

@@ -33,11 +33,14 @@ export async function boot(): Promise<Context & { shutdown(): Promise<void> }> {
   };
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits. */
+/** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
 export function onSignals(logger: Context['logger'], name: string, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, `${name}.stop_forced`);
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, `${name}.stopping`);
     stop()
@@ -47,8 +50,8 @@ export function onSignals(logger: Context['logger'], name: string, stop: () => P
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => handler('SIGTERM'));
-  process.once('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+  process.on('SIGINT', () => handler('SIGINT'));
 }
 
 export function runMain(main: () => Promise<void>): void {

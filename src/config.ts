@@ -45,6 +45,13 @@ const schema = z.object({
   BALLOT_MISS_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(20),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
+  // A job holding its lock longer than this is stalled and goes back to the queue.
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60000),
+  // Graceful stop (SIGTERM): how long the web answers "not ready" before it stops accepting
+  // connections (a load balancer's health interval), then how long in-flight requests and jobs get
+  // before connections are cut and unfinished jobs are left to return to the queue.
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(3000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(20000),
   // Rectification: working days a unit has to sign for a notice; extensions per case (pending at
   // once, in all); days after acceptance in which a dissatisfied rating lists the case (then it
   // closes by itself); "due soon" in working days; how often the closing sweep runs.

@@ -10,8 +10,10 @@ runMain(async () => {
   const running = await startWorkers({ ...ctx, mailer, registry });
   ctx.logger.info({ jobs: registry.jobs.map((j) => j.name) }, 'worker.started');
   onSignals(ctx.logger, 'worker', async () => {
-    // close() lets running jobs finish; unfinished ones are picked up again by another worker.
+    // Running jobs finish (bounded by SHUTDOWN_TIMEOUT_MS); what does not is left to return to
+    // the queue when its lock runs out, and is taken by another worker.
     await running.close();
+    ctx.logger.info('worker.stopped');
     mailer.close();
     await ctx.shutdown();
   });

@@ -2,11 +2,14 @@ import { Worker, type Job } from 'bullmq';
 import { createWorkerRedis } from '../../redis';
 import type { AnyJob, JobContext } from './define-job';
 
-const LOCK_MS = 60_000; // bounded job time: a job that holds its lock longer is considered stalled
-
 export interface RunningWorkers {
   workers: Worker[];
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for running ones; after `timeoutMs` it stops waiting, and a job
+   * still running keeps its lock until `JOB_LOCK_MS` runs out, when BullMQ's stalled check (in any
+   * worker) puts it back in the queue. No job is lost either way.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -19,14 +22,20 @@ export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<Ru
   const connection = createWorkerRedis(ctx.config.REDIS_URL);
   connection.on('error', (err) => ctx.logger.debug({ err: err.message }, 'worker.redis_error'));
 
+  let inFlight = 0;
   const process = async (job: Job) => {
     const def = byName.get(job.name);
     if (!def) throw new Error(`no handler for job ${job.name}`);
     const payload = def.payload.parse(job.data);
     const started = Date.now();
-    const result = await def.handle(ctx, payload, job);
-    ctx.logger.info({ job: job.name, jobId: job.id, result, durationMs: Date.now() - started }, 'job.done');
-    return result;
+    inFlight += 1;
+    try {
+      const result = await def.handle(ctx, payload, job);
+      ctx.logger.info({ job: job.name, jobId: job.id, result, durationMs: Date.now() - started }, 'job.done');
+      return result;
+    } finally {
+      inFlight -= 1;
+    }
   };
 
   const giveUp = async (job: Job) => {
@@ -47,7 +56,9 @@ export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<Ru
       connection,
       prefix: ctx.config.REDIS_PREFIX,
       concurrency,
-      lockDuration: LOCK_MS,
+      lockDuration: ctx.config.JOB_LOCK_MS,
+      // A stalled job is noticed within a lock's time (BullMQ checks every 30 s by default).
+      stalledInterval: Math.min(30_000, ctx.config.JOB_LOCK_MS),
       maxStalledCount: 2,
     });
     worker.on('error', (err) => ctx.logger.warn({ queue: name, err: err.message }, 'worker.error'));
@@ -61,8 +72,18 @@ export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<Ru
   await declareSchedules(ctx);
   return {
     workers,
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
+    async close(timeoutMs = ctx.config.SHUTDOWN_TIMEOUT_MS) {
+      let timer: NodeJS.Timeout | undefined;
+      const finished = Promise.all(workers.map((w) => w.close())).then(() => true);
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const inTime = await Promise.race([finished, timedOut]);
+      clearTimeout(timer);
+      if (!inTime) {
+        ctx.logger.warn({ running: inFlight }, 'worker.stop_timeout: leaving running jobs to return to the queue');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
       await connection.quit().catch(() => connection.disconnect());
     },
   };

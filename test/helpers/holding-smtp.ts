@@ -1,0 +1,63 @@
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+
+export interface HoldingSmtp {
+  url: string;
+  /** Subjects of the mails accepted, in order. */
+  accepted: string[];
+  /** Resolves when a mail's data has started arriving (the sending job is in the middle of it). */
+  firstHeld: Promise<void>;
+  /** From now on, every mail (held ones included) is accepted. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An SMTP server that holds every mail in the middle of its DATA until `release()`: the sending job
+ * stays running, which is how a test catches a worker with a job in flight.
+ */
+export async function startHoldingSmtp(): Promise<HoldingSmtp> {
+  const accepted: string[] = [];
+  const closed = new Set<string>();
+  let released = false;
+  let releaseAll: () => void = () => undefined;
+  const releasedPromise = new Promise<void>((resolve) => (releaseAll = resolve));
+  let markHeld: () => void = () => undefined;
+  const firstHeld = new Promise<void>((resolve) => (markHeld = resolve));
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    // A mail whose connection is gone before the server answered was never accepted (a real server
+    // commits a mail when it answers the final dot, which is what is held here).
+    onClose(session) {
+      closed.add(session.id);
+    },
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (b: Buffer) => (raw += b.toString('utf8')));
+      stream.on('end', () => {
+        markHeld();
+        const accept = () => {
+          if (closed.has(session.id)) return;
+          accepted.push(/^Subject: (.*)$/m.exec(raw)?.[1] ?? '');
+          callback();
+        };
+        if (released) accept();
+        else void releasedPromise.then(accept);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    accepted,
+    firstHeld,
+    release() {
+      released = true;
+      releaseAll();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

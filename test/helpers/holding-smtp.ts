@@ -1,9 +1,10 @@
 import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 
 export interface HoldingSmtp {
   url: string;
-  /** Subjects of the mails accepted, in order. */
+  /** "recipients | subject" of each mail accepted, in order. */
   accepted: string[];
   /** Resolves when a mail's data has started arriving (the sending job is in the middle of it). */
   firstHeld: Promise<void>;
@@ -34,18 +35,17 @@ export async function startHoldingSmtp(): Promise<HoldingSmtp> {
       closed.add(session.id);
     },
     onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (b: Buffer) => (raw += b.toString('utf8')));
-      stream.on('end', () => {
+      const parsed = simpleParser(stream);
+      void parsed.then((mail) => {
         markHeld();
         const accept = () => {
           if (closed.has(session.id)) return;
-          accepted.push(/^Subject: (.*)$/m.exec(raw)?.[1] ?? '');
+          accepted.push(`${session.envelope.rcptTo.map((r) => r.address).join(',')} | ${mail.subject ?? ''}`);
           callback();
         };
         if (released) accept();
         else void releasedPromise.then(accept);
-      });
+      }, callback);
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -63,6 +63,14 @@ const schema = z.object({
   CLOSE_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(600),
   // How often the escalation sweep looks for due reminders and overdue levels.
   ESCALATION_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(300),
+  // Attachment pictures are decoded and re-encoded to drop their metadata (who took them, where).
+  // Bounds for a 2-core machine under an upload flood: pixels decoded per picture (memory), pictures
+  // at once per process and libvips threads each (CPU), and seconds per picture. A picture beyond
+  // them is stored as sent and withheld from units, like a PDF.
+  IMAGE_MAX_PIXELS: z.coerce.number().int().min(1_000_000).default(50_000_000),
+  IMAGE_CLEAN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  IMAGE_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+  IMAGE_CLEAN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   // Demos and acceptance checks: the instant `npm run sweep` runs as (refused in production).
   CLOCK_NOW: z.string().optional(),
   TRUST_PROXY: z

@@ -29,6 +29,8 @@ const attachmentSchema = new Schema(
     filename: { type: String, required: true },
     contentType: { type: String, required: true },
     size: { type: Number, required: true },
+    // Re-encoded without metadata; absent on files stored before cleaning, which units never see.
+    cleaned: { type: Boolean, default: false },
   },
   { _id: false },
 );

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { FormState } from '../platform/http/form-action';
 import { idParam } from '../platform/http/validate';
-import { unitMaySee } from '../platform/files/strip-metadata';
+import { unitMaySee } from '../platform/files/attachments';
 import type { CaseLean } from './case.model';
 import { getCaseFor, type Viewer } from './case.service';
 import type { Identity } from './identity.service';
@@ -54,7 +54,7 @@ export function createCasePage(panels: readonly CasePanel[]) {
       c,
       commission,
       panels: loaded.filter((p) => p.data !== null),
-      attachmentVisible: (contentType: string) => viewer.role !== 'unit' || unitMaySee(contentType),
+      attachmentVisible: (file: { cleaned?: boolean | null }) => viewer.role !== 'unit' || unitMaySee(file),
       // What of the handling this viewer may see (the timeline, ratings, each unit's own steps).
       visible: visibleHandling(c, viewer),
       identity: extras.identity ?? null,

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { openAttachment } from '../platform/files/attachments';
-import { unitMaySee } from '../platform/files/strip-metadata';
+import { openAttachment, unitMaySee } from '../platform/files/attachments';
 import { NotFoundError } from '../platform/http/errors';
 import { idParam } from '../platform/http/validate';
 import { requireRole } from '../platform/http/require-role';
@@ -50,8 +49,8 @@ export function casePageRoutes(ctx: Context, casePage: CasePage): Router {
   r.get('/cases/:id/attachments/:n', anyRole, async (req, res) => {
     const c = await getCaseFor(viewerOf(req), idParam(req));
     const file = c.attachments[Number(req.params.n) - 1];
-    // HEIC, WEBP, GIF and PDF may carry the filer's name or position (we cannot clean them yet).
-    if (!file || (req.user!.role === 'unit' && !unitMaySee(file.contentType))) throw new NotFoundError();
+    // A file not cleaned of its metadata (PDF, HEIC, an undecodable picture) may name or locate the filer.
+    if (!file || (req.user!.role === 'unit' && !unitMaySee(file))) throw new NotFoundError();
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `inline; filename="${file.filename}"`);
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -197,7 +197,7 @@ export const en: Messages = {
   },
   cases: {
     title: 'All cases', inboxTitle: 'Cases for my unit', mineTitle: 'My feedback', none: 'No cases yet',
-    attachmentWithheld: 'files of this type may name or locate their author; only the commission can open them and forwards them when needed', mails: 'Emails', back: 'Back to the list', case: 'Case', namedUnit: 'Unit named by the filer', attachments: 'Attachments', supplements: 'Added by the filer', duplicates: 'Possible duplicates', noDuplicates: 'No other open case about the same unit and category.',
+    attachmentWithheld: 'this file may name or locate its author and could not be cleaned of that data; only the commission can open it and forwards it when needed', mails: 'Emails', back: 'Back to the list', case: 'Case', namedUnit: 'Unit named by the filer', attachments: 'Attachments', supplements: 'Added by the filer', duplicates: 'Possible duplicates', noDuplicates: 'No other open case about the same unit and category.',
     dupFlag: '{{count}} possible duplicate(s)', identity: 'Complainant identity', anonymous: 'Anonymous', revealReason: 'Reason for viewing (recorded)', reveal: 'Show the identity', identityReads: 'The identity has been viewed {{count}} time(s), each recorded',
     number: 'Number', status: 'Status', category: 'Category', unit: 'Unit', submittedAt: 'Submitted', description: 'Description', channel: 'Channel',
   },

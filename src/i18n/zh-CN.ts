@@ -196,7 +196,7 @@ export const zhCN = {
   },
   cases: {
     title: '全部案件', inboxTitle: '本单位案件', mineTitle: '我反映的问题', none: '暂无案件',
-    attachmentWithheld: '此类文件可能含有拍摄者或作者信息，仅纪委监委可查看，需要时由纪委监委转交', mails: '邮件通知', back: '返回列表', case: '案件', namedUnit: '投诉人所指单位', attachments: '附件', supplements: '投诉人补充', duplicates: '可能重复的案件', noDuplicates: '未发现同一单位、同一类别的其他在办案件。',
+    attachmentWithheld: '此文件可能含有拍摄者或作者信息且无法自动清除，仅纪委监委可查看，需要时由纪委监委转交', mails: '邮件通知', back: '返回列表', case: '案件', namedUnit: '投诉人所指单位', attachments: '附件', supplements: '投诉人补充', duplicates: '可能重复的案件', noDuplicates: '未发现同一单位、同一类别的其他在办案件。',
     dupFlag: '疑似重复 {{count}}', identity: '投诉人身份', anonymous: '匿名投诉', revealReason: '查看理由（将被记录）', reveal: '查看投诉人身份', identityReads: '身份信息已被查看 {{count}} 次（均有记录）',
     number: '编号', status: '状态', category: '类别', unit: '承办单位', submittedAt: '提交时间', description: '内容', channel: '来源',
   },

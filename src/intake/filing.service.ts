@@ -73,7 +73,7 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
   let number: string;
   try {
     number = await nextCaseNumber(now, ctx.config.TZ_COUNTY);
-    const attachments = await storeAttachments(files, caseId);
+    const attachments = await storeAttachments(ctx, files, caseId);
     await createCase(
       {
         _id: caseId,

@@ -4,8 +4,7 @@ import type { CasePage } from '../cases/case.page';
 import { getCaseFor } from '../cases/case.service';
 import { listDissatisfied } from '../cases/case.service';
 import { nameMaps } from '../cases/reference';
-import { acceptAttachments, openAttachment, type UploadedFile } from '../platform/files/attachments';
-import { unitMaySee } from '../platform/files/strip-metadata';
+import { acceptAttachments, openAttachment, unitMaySee, type UploadedFile } from '../platform/files/attachments';
 import { ForbiddenError, NotFoundError, type ValidationError } from '../platform/http/errors';
 import { formAction } from '../platform/http/form-action';
 import { requireRole } from '../platform/http/require-role';
@@ -88,7 +87,7 @@ export function rectificationRoutes(ctx: Context, casePage: CasePage): Router {
   r.get('/cases/:id/reports/:n/attachments/:i', requireRole('commission', 'admin', 'unit'), async (req, res) => {
     const c = await getCaseFor({ role: req.user!.role, userId: req.user!.id, unitId: req.user!.unitId }, idParam(req));
     const file = c.reports[nParam(req) - 1]?.attachments[Number(req.params.i) - 1];
-    if (!file || (req.user!.role === 'unit' && !unitMaySee(file.contentType))) throw new NotFoundError();
+    if (!file || (req.user!.role === 'unit' && !unitMaySee(file))) throw new NotFoundError();
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `inline; filename="${file.filename}"`);
     res.setHeader('X-Content-Type-Options', 'nosniff');

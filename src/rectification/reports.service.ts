@@ -38,7 +38,7 @@ export async function submitReport(ctx: Context, caseId: string, h: Handler, inp
   const checked = checkAttachments(files);
   if (!c.signedAt || !['assigned', 'acknowledged'].includes(c.status)) throw new ConflictError();
   const n = c.reports.length + 1;
-  const attachments = await storeAttachments(checked, c._id, `r${n}-`);
+  const attachments = await storeAttachments(ctx, checked, c._id, `r${n}-`);
   const reported = await transition(ctx, caseId, 'report', actorOf(h), {
     action: 'reported',
     // Claimed on the reports as read and on the signature: one report per round, after signing.

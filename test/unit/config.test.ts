@@ -15,6 +15,8 @@ describe('config', () => {
     ['SMTP_URL', 'mail.example'],
     ['LOG_LEVEL', 'loud'],
     ['SESSION_SECRET', 'short'],
+    ['IMAGE_MAX_PIXELS', '1000'],
+    ['IMAGE_CLEAN_CONCURRENCY', '0'],
   ])('when %s is %p, then loading fails and names %s', (key, value) => {
     let err: unknown;
     try {

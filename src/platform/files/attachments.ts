@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import mongoose, { Types } from 'mongoose';
 import multer from 'multer';
 import type { RequestHandler } from 'express';
+import type { Context } from '../../context';
 import { ValidationError } from '../http/errors';
-import { stripMetadata } from './strip-metadata';
+import { cleanImage, type ImageLimits } from './clean-image';
 
 export const MAX_FILES = 5;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -20,6 +21,21 @@ export interface StoredAttachment {
   filename: string;
   contentType: string;
   size: number;
+  /** True when the stored bytes are a re-encoded picture without metadata; only those reach units. */
+  cleaned: boolean;
+}
+
+/**
+ * Units see only attachments whose metadata was removed; the commission sees all. Anything else
+ * (PDF, HEIC, a picture that could not be decoded, a file stored before cleaning existed) may
+ * name or locate the filer, so it stays with the commission, which forwards it when needed.
+ */
+export function unitMaySee(file: { cleaned?: boolean | null }): boolean {
+  return file.cleaned === true;
+}
+
+export function imageLimits(config: Context['config']): ImageLimits {
+  return { maxPixels: config.IMAGE_MAX_PIXELS, concurrency: config.IMAGE_CLEAN_CONCURRENCY, threads: config.IMAGE_THREADS, timeoutSeconds: config.IMAGE_CLEAN_TIMEOUT_SECONDS };
 }
 
 /** The type a file really is, read from its first bytes; the name and the browser's word count for nothing. */
@@ -77,20 +93,27 @@ function bucket() {
   return new mongoose.mongo.GridFSBucket(mongoose.connection.db!, { bucketName: BUCKET });
 }
 
-export async function storeAttachments(files: { file: UploadedFile; contentType: string }[], caseId: Types.ObjectId, label = ''): Promise<StoredAttachment[]> {
+/**
+ * Stores each file in GridFS, pictures re-encoded without metadata. A file that cannot be cleaned
+ * is stored as sent (it is still evidence, and no submission is lost) with `cleaned: false`, which
+ * keeps it from units.
+ */
+export async function storeAttachments(ctx: Pick<Context, 'config' | 'logger'>, files: { file: UploadedFile; contentType: string }[], caseId: Types.ObjectId, label = ''): Promise<StoredAttachment[]> {
   const stored: StoredAttachment[] = [];
   for (const [i, { file, contentType }] of files.entries()) {
     // The stored name is ours: the uploaded name may carry personal data or path tricks.
     const filename = `${String(caseId)}-${label}${i + 1}.${EXT[contentType]}`;
     const fileId = new Types.ObjectId();
-    const data = stripMetadata(file.buffer, contentType);
+    const result = await cleanImage(file.buffer, contentType, imageLimits(ctx.config));
+    const data = result.cleaned ? result.data : file.buffer;
+    if (!result.cleaned) ctx.logger.info({ caseId: String(caseId), filename, contentType, reason: result.reason }, 'attachment.withheld');
     await new Promise<void>((resolve, reject) => {
       Readable.from(data)
         .pipe(bucket().openUploadStreamWithId(fileId, filename, { metadata: { caseId, contentType } }))
         .on('finish', () => resolve())
         .on('error', reject);
     });
-    stored.push({ fileId, filename, contentType, size: data.length });
+    stored.push({ fileId, filename, contentType, size: data.length, cleaned: result.cleaned });
   }
   return stored;
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { Bulkhead } from '../platform/bulkhead';
+import { Bulkhead } from '../platform/http/bulkhead';
 import { BusyError, TooManyRequestsError } from '../platform/http/errors';
 import { parseOrThrow } from '../platform/http/validate';
 import type { Role } from '../users/user.model';

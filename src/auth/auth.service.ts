@@ -2,7 +2,7 @@ import { isObjectId } from '../platform/http/validate';
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Context } from '../context';
-import type { Bulkhead } from '../platform/bulkhead';
+import type { Bulkhead } from '../platform/http/bulkhead';
 import { BusyError, TooManyRequestsError } from '../platform/http/errors';
 import { clearLimit, hitLimit, refundLimit } from '../platform/http/rate-limit';
 import { ApiToken, User } from '../users/user.model';

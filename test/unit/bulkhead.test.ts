@@ -1,4 +1,4 @@
-import { Bulkhead } from '../../src/platform/bulkhead';
+import { Bulkhead } from '../../src/platform/http/bulkhead';
 import { BusyError } from '../../src/platform/http/errors';
 
 /** A task the test finishes by hand, recording when it started. */

@@ -1,4 +1,4 @@
-import { BusyError } from './http/errors';
+import { BusyError } from './errors';
 
 /**
  * Runs at most `concurrent` tasks at once, with at most `waiting` more in line; past that, a task is

@@ -25,6 +25,7 @@ import { evaluationRoutes } from './evaluation/evaluation.routes';
 import { healthRoutes } from './health/health.routes';
 import { closeConnectionsWhileStopping, readyRoute } from './platform/http/graceful';
 import { errorHandler, notFound } from './platform/http/error-handler';
+import { isPublicPage } from './platform/http/request-kind';
 import { i18nMiddleware } from './i18n';
 import { intakeRoutes } from './intake/intake.routes';
 import { open311Routes } from './open311/open311.routes';
@@ -91,15 +92,26 @@ export function createApp(ctx: Context): express.Express {
   // Open311 authenticates with its api_key field; no session, no cookies, no CSRF either.
   app.use('/open311/v2', open311Routes(ctx));
 
-  app.use(
-    session({
-      name: 'sid',
-      store: new RedisStore({ client: ctx.redis, prefix: `${ctx.config.REDIS_PREFIX}:sess:` }),
-      secret: ctx.config.SESSION_SECRET,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: production, maxAge: 8 * 3600 * 1000 },
+  const sessions = session({
+    name: 'sid',
+    store: new RedisStore({ client: ctx.redis, prefix: `${ctx.config.REDIS_PREFIX}:sess:` }),
+    secret: ctx.config.SESSION_SECRET,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: production, maxAge: 8 * 3600 * 1000 },
+  });
+  // A browser still holding an old session cookie makes the store read Redis. On the public pages
+  // (complaint form, receipt, tracking, ballots, published results) a session that cannot be read
+  // is treated as none, so no complaint is lost to a Redis outage; staff pages still answer 503,
+  // since who is asking cannot be known.
+  app.use((req, res, next) =>
+    sessions(req, res, (err?: unknown) => {
+      if (err && isPublicPage(req)) {
+        req.log.warn({ err: (err as Error).message }, 'session.unavailable');
+        return next();
+      }
+      next(err);
     }),
   );
   app.use(loadSessionUser);

@@ -38,6 +38,13 @@ const schema = z.object({
   // Failed logins allowed per account and IP in LOGIN_WINDOW_SECONDS before login is refused.
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+  // Failed logins allowed per IP across all usernames in that window (guessing many accounts from
+  // one address). Successful logins do not count, so an office behind one NAT address is not locked out.
+  LOGIN_IP_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(20),
+  // Password checks (scrypt, CPU-bound) run this many at a time per process, with this many more
+  // waiting; past that a login is answered 503 with Retry-After at once, so a flood cannot starve the server.
+  PASSWORD_CHECKS_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
+  PASSWORD_CHECKS_WAITING: z.coerce.number().int().min(0).max(10000).default(20),
   // Complaints one IP may file per hour, and tracking look-ups per 10 minutes (brute force).
   INTAKE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
   TRACK_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(30),

@@ -19,6 +19,9 @@ export const loadTokenUser: RequestHandler = async (req, res, next) => {
  * never open a page or pass a form's CSRF check in place of a logged-in session.
  */
 export const loadSessionUser: RequestHandler = async (req, res, next) => {
+  // Nothing set before the session counts here: a Bearer token's user from an /api/v1 request
+  // that no API route answered falls through to the page routes, and must arrive there anonymous.
+  delete req.user;
   if (req.session?.userId) {
     const user = await userFromSession(req.session.userId);
     if (user) req.user = user;

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { TooManyRequestsError } from '../platform/http/errors';
+import { Bulkhead } from '../platform/http/bulkhead';
+import { BusyError, TooManyRequestsError } from '../platform/http/errors';
 import { parseOrThrow } from '../platform/http/validate';
 import type { Role } from '../users/user.model';
 import { requireRole } from '../platform/http/require-role';
@@ -28,6 +29,8 @@ function safeNext(next: string | undefined): string | undefined {
 
 export function authRoutes(ctx: Context): Router {
   const r = Router();
+  // One bound per process on concurrent password checks (see login()).
+  const checks = new Bulkhead(ctx.config.PASSWORD_CHECKS_CONCURRENT, ctx.config.PASSWORD_CHECKS_WAITING);
 
   r.get('/login', (req, res) => {
     res.render('auth/login', { error: null, username: '', next: safeNext(String(req.query.next ?? '')) ?? '' });
@@ -40,7 +43,7 @@ export function authRoutes(ctx: Context): Router {
     const fail = (status: number, error: string) => res.status(status).render('auth/login', { error, username, next });
     if (!parsed.success) return fail(400, req.t('auth.failed'));
     try {
-      const user = await login(ctx, parsed.data.username, parsed.data.password, req.ip ?? 'unknown');
+      const user = await login(ctx, checks, parsed.data.username, parsed.data.password, req.ip ?? 'unknown');
       if (!user) return fail(401, req.t('auth.failed'));
       // A new session id at login defeats session fixation.
       await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
@@ -50,6 +53,10 @@ export function authRoutes(ctx: Context): Router {
       if (err instanceof TooManyRequestsError) {
         res.setHeader('Retry-After', String(err.retryAfterSeconds));
         return fail(429, req.t('auth.throttled', { minutes: Math.ceil(err.retryAfterSeconds / 60) }));
+      }
+      if (err instanceof BusyError) {
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        return fail(503, req.t('auth.busy', { seconds: err.retryAfterSeconds }));
       }
       throw err;
     }

@@ -2,8 +2,9 @@ import { isObjectId } from '../platform/http/validate';
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Context } from '../context';
-import { TooManyRequestsError } from '../platform/http/errors';
-import { clearLimit, hitLimit, peekLimit } from '../platform/http/rate-limit';
+import type { Bulkhead } from '../platform/http/bulkhead';
+import { BusyError, TooManyRequestsError } from '../platform/http/errors';
+import { clearLimit, hitLimit, refundLimit } from '../platform/http/rate-limit';
 import { ApiToken, User } from '../users/user.model';
 import type { CurrentUser } from '../types/express';
 import { dummyPasswordHash, verifyPassword } from '../users/password';
@@ -14,34 +15,51 @@ function toCurrent(u: UserLean, via: CurrentUser['via']): CurrentUser {
   return { id: u._id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId ?? null, via };
 }
 
-function throttleKey(ctx: Pick<Context, 'config'>, username: string, ip: string): string {
-  return `${ctx.config.REDIS_PREFIX}:login:${username}:${ip}`;
-}
-
 /**
- * Checks a password login. Failed attempts are counted per account and IP in Redis; past the
- * limit, login is refused (429) until the window ends, even with the right password.
+ * Checks a password login. Every attempt is counted before anything is checked (one atomic INCR
+ * per key, so parallel guesses cannot all slip in before the count), per account and IP and per IP
+ * across usernames; past either limit the password is not checked at all and login is refused
+ * (429) until the window ends, even with the right password. A success gives its counts back.
+ * The check itself waits its turn in `checks`, which bounds concurrent scrypt work; a full line
+ * answers BusyError (503), and such an unchecked attempt is not counted against anyone.
  */
 export async function login(
   ctx: Pick<Context, 'config' | 'redis' | 'logger'>,
+  checks: Bulkhead,
   usernameRaw: string,
   password: string,
   ip: string,
 ): Promise<CurrentUser | null> {
+  const { config, redis } = ctx;
   const username = usernameRaw.trim().toLowerCase();
-  const key = throttleKey(ctx, username, ip);
-  const limit = await peekLimit(ctx.redis, key, ctx.config.LOGIN_MAX_ATTEMPTS);
-  if (limit.blocked) throw new TooManyRequestsError(limit.retryAfterSeconds);
+  const accountKey = `${config.REDIS_PREFIX}:login:${username}:${ip}`;
+  const ipKey = `${config.REDIS_PREFIX}:login-ip:${ip}`;
+  const [account, address] = await Promise.all([
+    hitLimit(redis, accountKey, config.LOGIN_MAX_ATTEMPTS, config.LOGIN_WINDOW_SECONDS),
+    hitLimit(redis, ipKey, config.LOGIN_IP_MAX_ATTEMPTS, config.LOGIN_WINDOW_SECONDS),
+  ]);
+  if (account.blocked || address.blocked) {
+    ctx.logger.info({ event: 'auth.login_throttled', scope: account.blocked ? 'account' : 'ip' }, 'auth.login_throttled');
+    throw new TooManyRequestsError(Math.max(account.blocked ? account.retryAfterSeconds : 0, address.blocked ? address.retryAfterSeconds : 0));
+  }
 
-  const user = await User.findOne({ username, active: true }).lean();
-  // Compare against a dummy hash when the user is unknown, so timing does not reveal accounts.
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  let user: UserLean & { passwordHash: string } | null;
+  let ok: boolean;
+  try {
+    ({ user, ok } = await checks.run(async () => {
+      const found = await User.findOne({ username, active: true }).lean();
+      // Compare against a dummy hash when the user is unknown, so timing does not reveal accounts.
+      return { user: found, ok: await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash())) };
+    }));
+  } catch (err) {
+    if (err instanceof BusyError) await Promise.all([refundLimit(redis, accountKey), refundLimit(redis, ipKey)]);
+    throw err;
+  }
   if (!user || !ok) {
-    await hitLimit(ctx.redis, key, ctx.config.LOGIN_MAX_ATTEMPTS, ctx.config.LOGIN_WINDOW_SECONDS);
     ctx.logger.info({ event: 'auth.login_failed' }, 'auth.login_failed');
     return null;
   }
-  await clearLimit(ctx.redis, key);
+  await Promise.all([clearLimit(redis, accountKey), refundLimit(redis, ipKey)]);
   ctx.logger.info({ userId: String(user._id) }, 'auth.login');
   return toCurrent(user, 'session');
 }

@@ -193,7 +193,7 @@ export const en: Messages = {
   satisfaction: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied' },
   auth: {
     title: 'Staff log in', username: 'Username', password: 'Password', submit: 'Log in',
-    failed: 'Wrong username or password', throttled: 'Too many failed attempts; try again in {{minutes}} minutes', loggedOut: 'You have logged out',
+    failed: 'Wrong username or password', throttled: 'Too many failed attempts; try again in {{minutes}} minutes', busy: 'Many people are logging in right now; try again in {{seconds}} seconds', loggedOut: 'You have logged out',
   },
   cases: {
     title: 'All cases', inboxTitle: 'Cases for my unit', mineTitle: 'My feedback', none: 'No cases yet',

@@ -192,7 +192,7 @@ export const zhCN = {
   satisfaction: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
   auth: {
     title: '工作人员登录', username: '用户名', password: '密码', submit: '登录',
-    failed: '用户名或密码不正确', throttled: '登录失败次数过多，请 {{minutes}} 分钟后再试', loggedOut: '您已退出登录',
+    failed: '用户名或密码不正确', throttled: '登录失败次数过多，请 {{minutes}} 分钟后再试', busy: '当前登录人数较多，请 {{seconds}} 秒后再试', loggedOut: '您已退出登录',
   },
   cases: {
     title: '全部案件', inboxTitle: '本单位案件', mineTitle: '我反映的问题', none: '暂无案件',

@@ -2,7 +2,10 @@ import { Worker } from 'bullmq';
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service';
-import { ApiToken } from '../../src/users/user.model';
+import { Complainant } from '../../src/cases/complainant.model';
+import { fileComplaint } from '../../src/intake/filing.service';
+import { ApiToken, User } from '../../src/users/user.model';
+import { FILER } from '../helpers/cases';
 import { useTestApp } from '../helpers/app';
 import { givenUser } from '../helpers/builders';
 import { browser } from '../helpers/http';
@@ -172,6 +175,46 @@ describe('API tokens', () => {
       .send({ categoryCode: 'inaction', description: '窗口工作人员长时间不在岗位' })
       .expect(403);
     expect(res.body.error).toBe('forbidden');
+  });
+
+  it('when API tokens are sent to staff pages and forms, then they open none and act on none, while the API still takes them', async () => {
+    const filed = await fileComplaint(t.ctx, { categoryCode: 'efficiency', description: '县政务大厅窗口多次推诿企业开办申请。', ...FILER }, { channel: 'web' });
+    const staff = await createApiToken((await givenUser('commission'))._id, 'test');
+    const admin = await createApiToken((await givenUser('admin'))._id, 'test');
+    const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+    const pages: Array<[string, string]> = [
+      ['/commission/cases', staff],
+      [`/commission/cases/${filed.id}`, staff],
+      ['/commission/triage', staff],
+      ['/account/tokens', staff],
+      ['/admin/users', admin],
+      ['/admin/units', admin],
+    ];
+    for (const [path, token] of pages) {
+      const res = await request(t.app).get(path).set(bearer(token));
+      expect({ path, status: res.status, location: res.headers.location }).toEqual({ path, status: 302, location: `/login?next=${encodeURIComponent(path)}` });
+    }
+
+    // Forms, with the CSRF pair any anonymous visitor gets: the identity reveal and the admin's new account.
+    const anon = browser(t.app);
+    const csrf = await anon.csrf('/login');
+    const reveal = await anon.agent.post(`/commission/cases/${filed.id}/identity`).set(bearer(staff)).type('form').send({ _csrf: csrf, reason: '核实举报人身份' });
+    expect(reveal.status).toBe(302);
+    expect(reveal.text).not.toContain(FILER.phone);
+    expect((await Complainant.findOne({ caseId: filed.id }).lean())!.identityReads).toHaveLength(0);
+    const account = await anon.agent
+      .post('/admin/users')
+      .set(bearer(admin))
+      .type('form')
+      .send({ _csrf: csrf, username: 'intruder', displayName: '入侵者', role: 'admin', password: 'long-enough-pass' });
+    expect(account.status).toBe(302);
+    expect(await User.findOne({ username: 'intruder' }).lean()).toBeNull();
+
+    // An /api/v1 path no API route answers does not carry the token's user on to the pages.
+    await request(t.app).get('/api/v1/no-such-thing').set(bearer(staff)).expect(404).expect('content-type', /json/);
+    // The API itself takes both tokens.
+    expect((await request(t.app).get(`/api/v1/cases/${filed.id}`).set(bearer(staff)).expect(200)).body.id).toBe(filed.id);
+    expect((await request(t.app).get('/api/v1/me').set(bearer(admin)).expect(200)).body.role).toBe('admin');
   });
 
   it('when the API is called with a session cookie instead of a token, then it is refused', async () => {

@@ -7,7 +7,7 @@ import { Queues } from '../../src/platform/jobs/queues';
 import { createFailFastRedis } from '../../src/redis';
 import { createTestContext, resetData, type TestContext } from '../helpers/context';
 import { givenReferenceData, givenUser } from '../helpers/builders';
-import { browser } from '../helpers/http';
+import { browser, readReceipt } from '../helpers/http';
 import { eventually } from '../helpers/wait';
 import { ownMongo, ownRedis, type OwnServer } from '../helpers/servers';
 import mongoose from 'mongoose';
@@ -63,6 +63,58 @@ describe('GET /healthz', () => {
         const res = await request(app).get('/healthz');
         expect(res.body).toEqual({ status: 'ok', mongo: 'up', redis: 'up' });
       });
+    } finally {
+      redis.disconnect();
+      await withTimeout(queues.close(), 2000).catch(() => undefined);
+      await redisServer.stop();
+    }
+  });
+});
+
+describe('public pages while Redis is down', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('when a browser still sends an old session cookie, then the complaint form, receipt and tracking work all the same', async () => {
+    const redisServer = await ownRedis();
+    const redis = createFailFastRedis(`redis://127.0.0.1:${redisServer.port}`);
+    redis.on('error', () => undefined);
+    const queues = new Queues(redis, { prefix: 'public-down', attempts: 1 }, QUEUE_NAMES);
+    const app = createApp({ ...ctx, redis, queues });
+    try {
+      await eventually(async () => expect((await request(app).get('/healthz')).status).toBe(200));
+      await resetData(ctx);
+      await givenReferenceData();
+      await givenUser('supervisor', { username: 'chen' });
+      // The browser holds a session cookie from an earlier login.
+      const b = browser(app);
+      expect((await b.login('chen')).status).toBe(302);
+
+      await redisServer.stop();
+      await eventually(async () => expect((await request(app).get('/healthz')).status).toBe(503));
+
+      await b.agent.get('/').expect(200);
+      const csrf = await b.csrf('/complaints/new');
+      const filed = await b.agent
+        .post('/complaints')
+        .type('form')
+        .send({ _csrf: csrf, categoryCode: 'attitude', description: '办证窗口工作人员玩手机不理群众。', name: '钱多多', phone: '13800001111' });
+      expect(filed.status).toBe(303);
+      const receipt = await readReceipt(b.agent);
+      const saved = await Case.findOne({ number: receipt.number }).lean();
+      expect(saved).toMatchObject({ routingQueued: false, channel: 'web' });
+
+      const trackCsrf = await b.csrf('/track');
+      const tracked = await b.agent.post('/track').type('form').send({ _csrf: trackCsrf, code: receipt.code, secret: receipt.secret });
+      expect(tracked.status).toBe(200);
+      expect(tracked.text).toContain(receipt.number);
+
+      // Staff pages still need the session: 503, not an anonymous login loop.
+      const staffPage = await b.agent.get('/supervisor');
+      expect(staffPage.status).toBe(503);
     } finally {
       redis.disconnect();
       await withTimeout(queues.close(), 2000).catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFoundError, TooManyRequestsError } from './errors';
+import { AppError, BusyError, NotFoundError, TooManyRequestsError } from './errors';
 import { isApiRequest } from './request-kind';
 
 /** Errors from the database or Redis driver that mean "the dependency is down", not "a bug". */
@@ -42,7 +42,8 @@ export function errorHandler(isProduction: boolean): ErrorRequestHandler {
     if (appError instanceof TooManyRequestsError) {
       res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     }
-    if (appError.status === 503) res.setHeader('Retry-After', '30');
+    if (appError instanceof BusyError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    else if (appError.status === 503) res.setHeader('Retry-After', '30');
 
     // Internals stay hidden in production; elsewhere the stack helps the developer.
     const detail = !isProduction && appError.status >= 500 ? String((err as Error)?.stack ?? err) : undefined;

@@ -51,3 +51,12 @@ export class ServiceUnavailableError extends AppError {
     super(503, 'service_unavailable', `${dependency}_unavailable`);
   }
 }
+/**
+ * The server is at its bound for some costly work (password checks) and refuses instead of
+ * queueing without end; the client may try again after `retryAfterSeconds`.
+ */
+export class BusyError extends AppError {
+  constructor(public readonly retryAfterSeconds: number) {
+    super(503, 'busy', 'busy');
+  }
+}

@@ -26,6 +26,15 @@ export async function peekLimit(redis: Redis, key: string, max: number): Promise
   return { count: n, blocked: n >= max, retryAfterSeconds: ttl > 0 ? ttl : 0 };
 }
 
+/**
+ * Gives one hit back (an attempt that turned out legitimate). Only an existing, positive count is
+ * lowered: a DECR on an expired key would leave a negative count without expiry, a permanent credit.
+ */
+const REFUND = "local n = tonumber(redis.call('get', KEYS[1]) or '0') if n > 0 then return redis.call('decr', KEYS[1]) end return 0";
+export async function refundLimit(redis: Redis, key: string): Promise<void> {
+  await redis.eval(REFUND, 1, key);
+}
+
 export async function clearLimit(redis: Redis, key: string): Promise<void> {
   await redis.del(key);
 }

@@ -4,3 +4,12 @@ import type { Request } from 'express';
 export function isApiRequest(req: Request): boolean {
   return req.originalUrl.startsWith('/api/') || req.originalUrl.startsWith('/open311/') || req.path === '/healthz';
 }
+
+/**
+ * Pages anyone may use without logging in: the home page, the complaint form and its receipt,
+ * tracking, a ballot by its code, published evaluation results. They must not need the session store.
+ */
+const PUBLIC_PAGES = /^\/(?:$|complaints(?:\/new|\/received)?\/?$|track(?:\/|$)|ballot\/|public\/)/;
+export function isPublicPage(req: Request): boolean {
+  return PUBLIC_PAGES.test(req.path);
+}

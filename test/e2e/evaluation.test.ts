@@ -65,7 +65,8 @@ it('when the commission runs an evaluation (XLSX registry, seeded draw), a repre
   for (const [i, unitId] of units.entries()) {
     await ballot.locator(`input[name="r_${unitId}"][value="${i % 7 === 0 ? 'dissatisfied' : i % 3 === 0 ? 'basically_satisfied' : 'satisfied'}"]`).check();
   }
-  await expectText(ballot.locator('#progress-text'), '已评 70 / 70');
+  // 70 saves go one after another through the page's queue: allow for a loaded machine.
+  await expectText(ballot.locator('#progress-text'), '已评 70 / 70', 45000);
   // A comment on the first unit, saved with its rating.
   await ballot.locator(`.ballot-unit[data-unit="${units[0]}"] details.comment summary`).click();
   await ballot.fill(`#c_${units[0]}`, '窗口服务态度有改进，但排队时间仍长');

@@ -206,7 +206,7 @@ export const en: Messages = {
     submitted: 'Submitted', triaged: 'Triaged', assigned: 'Assigned', acknowledged: 'Acknowledged', responded: 'Responded',
     resolved: 'Resolved', closed: 'Closed', rejected: 'Rejected', split: 'Split', sent_back: 'Sent back',
   },
-  channel: { web: 'Web', phone: 'Phone', visit: 'Visit', letter: 'Letter', supervisor: 'Supervisor', campaign: 'Letter campaign', open311: 'Open311', api: 'API' },
+  channel: { web: 'Web', phone: 'Phone', visit: 'Visit', letter: 'Letter', supervisor: 'Supervisor', campaign: 'Letter campaign', open311: 'Open311', api: 'API', commission: 'Submitted to the commission' },
   series: { law_enforcement: 'Law enforcement', comprehensive_management: 'Comprehensive management', window_service: 'Window service' },
   units: { title: 'Units', code: 'Code', name: 'Name', series: 'Series', vertical: 'Vertical', emails: 'Notice emails' },
   tokens: {

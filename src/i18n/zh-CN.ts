@@ -205,7 +205,7 @@ export const zhCN = {
     submitted: '待分办', triaged: '已分流', assigned: '已交办', acknowledged: '已签收', responded: '已反馈',
     resolved: '已办结', closed: '已归档', rejected: '不予受理', split: '已拆分', sent_back: '退单待终审',
   },
-  channel: { web: '网上', phone: '电话', visit: '来访', letter: '来信', supervisor: '监督员', campaign: '征求意见函', open311: '接口', api: '接口' },
+  channel: { web: '网上', phone: '电话', visit: '来访', letter: '来信', supervisor: '监督员', campaign: '征求意见函', open311: '接口', api: '接口', commission: '来信来访' },
   series: { law_enforcement: '执法部门', comprehensive_management: '综合管理部门', window_service: '窗口服务行业' },
   units: { title: '单位', code: '代码', name: '名称', series: '系列', vertical: '条管', emails: '通知邮箱' },
   tokens: {

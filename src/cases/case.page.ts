@@ -6,7 +6,7 @@ import type { CaseLean } from './case.model';
 import { getCaseFor, type Viewer } from './case.service';
 import type { Identity } from './identity.service';
 import { nameMaps } from './reference';
-import { visibleHandling } from './case.visibility';
+import { caseAsSeenBy, visibleHandling } from './case.visibility';
 
 /** What a panel is given to decide what it shows. */
 export interface PanelInput {
@@ -51,7 +51,8 @@ export function createCasePage(panels: readonly CasePanel[]) {
     const state = extras.state ?? { errors: {}, values: {} };
     const loaded = await Promise.all(panels.map(async (p) => ({ name: p.name, view: p.view, placement: p.placement ?? 'bottom', data: await p.load({ c, viewer, commission, state }) })));
     return {
-      c,
+      // The panels decide on the case as stored; the page shows what this viewer may see of it.
+      c: caseAsSeenBy(c, viewer),
       commission,
       panels: loaded.filter((p) => p.data !== null),
       attachmentVisible: (file: { cleaned?: boolean | null }) => viewer.role !== 'unit' || unitMaySee(file),

@@ -3,7 +3,8 @@ import { Types } from 'mongoose';
 import { NotFoundError } from '../platform/http/errors';
 import type { Role } from '../platform/roles';
 import { Case, type CaseFields, type CaseLean } from './case.model';
-import { HANDLING_STATES, TRIAGE_STATES, UNIT_VISIBLE_STATES } from './case.states';
+import { HANDLING_STATES, TRIAGE_STATES, UNIT_VISIBLE_STATES, type ShownChannel } from './case.states';
+import { shownChannel } from './case.visibility';
 
 export interface Viewer {
   role: Role;
@@ -25,8 +26,9 @@ export function caseScope(viewer: Viewer): Record<string, unknown> {
   }
 }
 
-export type CaseListItem = Pick<CaseFields, 'number' | 'status' | 'categoryCode' | 'channel' | 'submittedAt'> & {
+export type CaseListItem = Pick<CaseFields, 'number' | 'status' | 'categoryCode' | 'submittedAt'> & {
   id: string;
+  channel: ShownChannel;
   assignedUnitId: string | null;
   targetUnitId: string | null;
   deadlineDate: string | null;
@@ -40,7 +42,7 @@ export async function listCases(viewer: Viewer, limit = 50): Promise<CaseListIte
     number: c.number,
     status: c.status,
     categoryCode: c.categoryCode,
-    channel: c.channel,
+    channel: shownChannel(c.channel, viewer),
     submittedAt: c.submittedAt,
     assignedUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null,
     // Units see only cases assigned to them; which unit the filer named is the commission's business.

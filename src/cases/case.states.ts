@@ -78,6 +78,14 @@ export const OPEN311_OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) 
 
 export const CHANNELS = ['web', 'phone', 'visit', 'letter', 'supervisor', 'campaign', 'open311', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
+/**
+ * What a unit is told about how any case came in: one neutral value (来信来访 / submitted to the
+ * commission). There are few special supervisors, each with an area, so "supervisor" or "a
+ * citizen I met" would point at a person. Decided in case.visibility.ts.
+ */
+export const UNIT_CHANNEL = 'commission';
+export const SHOWN_CHANNELS = [...CHANNELS, UNIT_CHANNEL] as const;
+export type ShownChannel = (typeof SHOWN_CHANNELS)[number];
 
 /** Complainant satisfaction with the outcome (满意 / 基本满意 / 不满意). */
 export const SATISFACTION = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;

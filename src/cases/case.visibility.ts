@@ -1,5 +1,6 @@
 import type { CaseLean } from './case.model';
 import type { Viewer } from './case.service';
+import { UNIT_CHANNEL, type Channel, type ShownChannel } from './case.states';
 import { FILER_VISIBLE_ACTIONS } from './case.timeline';
 
 type Who = 'commission' | 'unit' | 'filer';
@@ -31,6 +32,38 @@ export function visibleHandling(c: CaseLean, viewer: Viewer) {
     followUps: who === 'commission' ? c.followUps : [],
     unreasonable: who === 'commission' && c.unreasonable?.at ? c.unreasonable : null,
     satisfactionComment: who === 'unit' ? null : (c.satisfaction?.comment ?? null),
-    timeline: who === 'filer' ? c.timeline.filter((e) => FILER_VISIBLE_ACTIONS.includes(e.action)) : c.timeline,
+    timeline: who === 'filer' ? c.timeline.filter((e) => FILER_VISIBLE_ACTIONS.includes(e.action)) : caseAsSeenBy(c, viewer).timeline,
+  };
+}
+
+/** The channel a viewer is told: the real one for the commission and the filer, a neutral one for units. */
+export function shownChannel(channel: Channel, viewer: Pick<Viewer, 'role'>): ShownChannel {
+  return whoIs(viewer) === 'unit' ? UNIT_CHANNEL : channel;
+}
+
+/** A case as a viewer may read it whole (case page, API): see caseAsSeenBy. */
+export type SeenCase = Omit<CaseLean, 'channel'> & { channel: ShownChannel };
+
+/**
+ * The case's own facts as a viewer may see them; with visibleHandling, the one place that decides
+ * what a unit learns about how a case came in and who brought it. A unit never learns that a
+ * special supervisor filed it (few, each with an area): it gets the neutral channel, no "a citizen
+ * I met", no "concerns" line (only supervisors' feedback has one), no filer account, campaign or
+ * letter, not the unit the filer named, and a submission event without who entered it or how.
+ * The commission and the filer see the case as stored.
+ */
+export function caseAsSeenBy(c: CaseLean, viewer: Pick<Viewer, 'role'>): SeenCase {
+  if (whoIs(viewer) !== 'unit') return c;
+  return {
+    ...c,
+    channel: UNIT_CHANNEL,
+    concerns: null,
+    fromCitizenMet: null,
+    filedBy: null,
+    campaignId: null,
+    letterId: null,
+    targetUnitId: null,
+    // A lean read's arrays are plain; the inferred type still says DocumentArray.
+    timeline: c.timeline.map((e) => (e.action === 'submitted' ? { ...e, actor: { kind: 'citizen', userId: null, role: null }, note: null } : e)) as unknown as CaseLean['timeline'],
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation, describing, jsonResponse, unauthorized, type Operation } from '../platform/http/openapi';
 import type { CaseListItem } from './case.service';
-import { CASE_STATES, CHANNELS } from './case.states';
+import { CASE_STATES, SHOWN_CHANNELS } from './case.states';
 import type { listActiveCategories } from './category.service';
 
 // The operations of /api/v1/cases and /api/v1/categories (routes in api/api.routes.ts).
@@ -10,6 +10,7 @@ const id = z.string().describe('Object id (24 hex digits)');
 const caseNumber = z.string().describe('Case number, county year and sequence').meta({ examples: ['2026-000123'] });
 const dateTime = z.string().meta({ format: 'date-time' });
 const unitId = z.string().nullable();
+const channel = z.enum(SHOWN_CHANNELS).describe('How it came in; unit tokens always get `commission` (submitted to the commission), whoever filed it');
 
 export const caseListItemSchema = describing<CaseListItem>()(
   z
@@ -18,7 +19,7 @@ export const caseListItemSchema = describing<CaseListItem>()(
       number: caseNumber,
       status: z.enum(CASE_STATES),
       categoryCode: z.string(),
-      channel: z.enum(CHANNELS),
+      channel,
       submittedAt: dateTime,
       assignedUnitId: unitId,
       targetUnitId: unitId.describe('The unit the filer named; null for unit tokens'),
@@ -34,7 +35,7 @@ export const caseSchema = z
     id,
     number: caseNumber,
     status: z.enum(CASE_STATES),
-    channel: z.enum(CHANNELS),
+    channel,
     categoryCode: z.string(),
     description: z.string(),
     place: z.string().nullable(),

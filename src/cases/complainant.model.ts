@@ -13,6 +13,9 @@ const complainantSchema = new Schema(
     // secret that must accompany it. The plain secret is never stored.
     trackingCode: { type: String, required: true, unique: true },
     secretHash: { type: String, required: true },
+    // When the receipt page showed the secret: it is shown once, a reload or a repeated
+    // submission shows the code only (a shared PC's next user must not find it).
+    secretShownAt: { type: Date, default: null },
     identityReads: {
       type: [
         new Schema(

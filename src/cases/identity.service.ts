@@ -77,6 +77,15 @@ export async function trackingCodeOf(caseId: Types.ObjectId): Promise<string | n
   return (await Complainant.findOne({ caseId }, { trackingCode: 1 }).lean())?.trackingCode ?? null;
 }
 
+/**
+ * Claims the one showing of a case's tracking secret on the receipt page: true the first time,
+ * false ever after (atomic, so two tabs reloading at once show it once).
+ */
+export async function claimSecretShowing(trackingCode: string, now: Date): Promise<boolean> {
+  const res = await Complainant.updateOne({ trackingCode, secretShownAt: null }, { $set: { secretShownAt: now } });
+  return res.modifiedCount === 1;
+}
+
 /** The filer's email, for mails addressed to the filer only (read in the worker, never sent in a payload). */
 export async function filerContact(caseId: Types.ObjectId | null | undefined): Promise<{ email: string | null; trackingCode: string } | null> {
   if (!caseId) return null;

@@ -26,6 +26,7 @@ export const en: Messages = {
     another: 'File another',
     doneCode: 'Tracking code', doneSecret: 'Secret',
     doneKeep: 'Write down or screenshot the tracking code and the secret: together they let you follow the case, add information and rate the outcome. The secret is shown only this once; we do not keep it and cannot recover it.',
+    secretShown: 'The secret is shown only once, right after submitting, and was shown already. If you did not keep it, contact the commission with the case number.',
     goTrack: 'Track it', receiptGone: 'This receipt has expired. If you kept the code and the secret, use "Track a complaint".',
   },
   track: {
@@ -205,7 +206,7 @@ export const en: Messages = {
     submitted: 'Submitted', triaged: 'Triaged', assigned: 'Assigned', acknowledged: 'Acknowledged', responded: 'Responded',
     resolved: 'Resolved', closed: 'Closed', rejected: 'Rejected', split: 'Split', sent_back: 'Sent back',
   },
-  channel: { web: 'Web', phone: 'Phone', visit: 'Visit', letter: 'Letter', supervisor: 'Supervisor', campaign: 'Letter campaign', open311: 'Open311', api: 'API' },
+  channel: { web: 'Web', phone: 'Phone', visit: 'Visit', letter: 'Letter', supervisor: 'Supervisor', campaign: 'Letter campaign', open311: 'Open311', api: 'API', commission: 'Submitted to the commission' },
   series: { law_enforcement: 'Law enforcement', comprehensive_management: 'Comprehensive management', window_service: 'Window service' },
   units: { title: 'Units', code: 'Code', name: 'Name', series: 'Series', vertical: 'Vertical', emails: 'Notice emails' },
   tokens: {

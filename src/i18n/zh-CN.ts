@@ -25,6 +25,7 @@ export const zhCN = {
     another: '再提交一件',
     doneCode: '查询码', doneSecret: '查询密码',
     doneKeep: '请抄下或截图保存查询码和查询密码：凭这两项可查询办理进度、补充材料、评价满意度。查询密码只显示这一次，我们不保存明文，也无法找回。',
+    secretShown: '查询密码只在提交后显示一次，已经显示过，不再显示。如未保存，请凭受理编号联系县纪委监委。',
     goTrack: '查询进度', receiptGone: '回执已过期。如已保存查询码和查询密码，可在“查询进度”页面查看。',
   },
   track: {
@@ -204,7 +205,7 @@ export const zhCN = {
     submitted: '待分办', triaged: '已分流', assigned: '已交办', acknowledged: '已签收', responded: '已反馈',
     resolved: '已办结', closed: '已归档', rejected: '不予受理', split: '已拆分', sent_back: '退单待终审',
   },
-  channel: { web: '网上', phone: '电话', visit: '来访', letter: '来信', supervisor: '监督员', campaign: '征求意见函', open311: '接口', api: '接口' },
+  channel: { web: '网上', phone: '电话', visit: '来访', letter: '来信', supervisor: '监督员', campaign: '征求意见函', open311: '接口', api: '接口', commission: '来信来访' },
   series: { law_enforcement: '执法部门', comprehensive_management: '综合管理部门', window_service: '窗口服务行业' },
   units: { title: '单位', code: '代码', name: '名称', series: '系列', vertical: '条管', emails: '通知邮箱' },
   tokens: {

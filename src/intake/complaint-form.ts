@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { Context } from '../context';
@@ -28,8 +29,23 @@ export interface FormSpec<S extends z.ZodType> {
   done(req: Request, res: Response, filed: Filed): string;
 }
 
+/** The per-browser nonce the form's idempotency key is bound to (see IntakeOptions.browser). */
+const BROWSER_COOKIE = 'intake_browser';
+const BROWSER_NONCE = /^[\w-]{32}$/;
+
+/** This browser's nonce, set with the form when it has none yet. */
+function browserNonce(req: Request, res: Response, secure: boolean): string {
+  const sent = req.cookies?.[BROWSER_COOKIE] as unknown;
+  if (typeof sent === 'string' && BROWSER_NONCE.test(sent)) return sent;
+  const nonce = randomBytes(24).toString('base64url');
+  res.cookie(BROWSER_COOKIE, nonce, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+  return nonce;
+}
+
 async function renderForm(res: Response, spec: { mode: FormMode; action: string }, { values, errors, key }: FormState, status = 200) {
   const [categories, units] = await Promise.all([listActiveCategories(), listActiveUnits()]);
+  // The page carries the idempotency key (and what the filer typed): no cache, no back-button copy.
+  res.setHeader('Cache-Control', 'no-store');
   // A fresh key per form shown: a double click sends the same key twice and files once.
   res.status(status).render('public/complaint', { categories, units, values, errors, idempotencyKey: key ?? newFormKey(), mode: spec.mode, action: spec.action });
 }
@@ -40,7 +56,11 @@ async function renderForm(res: Response, spec: { mode: FormMode; action: string 
  */
 export function complaintFormRoutes<S extends z.ZodType>(ctx: Context, spec: FormSpec<S>): Router {
   const r = Router();
-  r.get(spec.path, ...spec.guard, async (_req, res) => renderForm(res, spec, { values: {}, errors: {} }));
+  const secure = ctx.config.NODE_ENV === 'production';
+  r.get(spec.path, ...spec.guard, async (req, res) => {
+    browserNonce(req, res, secure);
+    await renderForm(res, spec, { values: {}, errors: {} });
+  });
   r.post(
     spec.action,
     ...spec.guard,
@@ -56,7 +76,10 @@ export function complaintFormRoutes<S extends z.ZodType>(ctx: Context, spec: For
       },
       rerender: (_req, res, state, status) => renderForm(res, spec, state, status),
       act: async (req, input, { res, key }) => {
-        const filed = await fileComplaint(ctx, input, spec.filer(req, input), { idempotencyKey: key, attachments: (req.files as UploadedFile[]) ?? [] });
+        // A post without the cookie (cleared meanwhile) gets a fresh nonce: it files, and never
+        // matches a key someone else used.
+        const browser = browserNonce(req, res, secure);
+        const filed = await fileComplaint(ctx, input, spec.filer(req, input), { idempotencyKey: key, browser, attachments: (req.files as UploadedFile[]) ?? [] });
         return spec.done(req, res, filed);
       },
     }),

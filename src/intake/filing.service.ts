@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Context } from '../context';
 import { countyDate } from '../clock';
@@ -31,6 +31,12 @@ export interface Filer {
 export interface IntakeOptions {
   /** A repeat with the same key (double click, client retry) returns the first submission's case. */
   idempotencyKey?: string;
+  /**
+   * The public form's per-browser nonce (a cookie set with the form). The key sits in the form's
+   * HTML, so anyone who saw the page could send it; bound to the browser that filed, a repeat
+   * from another browser files its own complaint and never gets the first receipt.
+   */
+  browser?: string;
   attachments?: UploadedFile[];
 }
 
@@ -62,7 +68,7 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
   const caseId = new Types.ObjectId();
   // A key belongs to whoever files with it: another filer sending the same key files their own
   // complaint and never sees this one (nor its secret, which is derived from the scoped key).
-  const scopedKey = opts.idempotencyKey ? `${filer.channel}:${filer.userId ? String(filer.userId) : 'public'}:${opts.idempotencyKey}` : undefined;
+  const scopedKey = opts.idempotencyKey ? idempotencyScope(ctx.config.SESSION_SECRET, filer, opts.browser) + opts.idempotencyKey : undefined;
   const trackingSecret = newTrackingSecret(ctx.config.SESSION_SECRET, scopedKey);
   if (scopedKey) {
     const earlier = await claimIntakeKey(scopedKey, caseId, inputHash(input, files));
@@ -107,6 +113,17 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
   if (await tryEnqueue(ctx, routeCaseJob, { caseId: String(caseId) })) await markCase(caseId, { routingQueued: true });
   if (input.email) await requestMail(ctx, { key: `receipt:${String(caseId)}`, kind: 'complaint-receipt', caseId, data: {} });
   return { id: String(caseId), number, trackingCode, trackingSecret, repeated: false };
+}
+
+/**
+ * Whose key it is: the channel, the filer's account (token clients: their user) and, for the
+ * public form, the browser. The browser's nonce is HMAC'd so the stored key does not carry the
+ * cookie's value.
+ */
+function idempotencyScope(serverSecret: string, filer: Filer, browser: string | undefined): string {
+  const who = filer.userId ? String(filer.userId) : 'public';
+  const tag = browser ? `b.${createHmac('sha256', serverSecret).update(`intake-browser:${browser}`).digest('base64url').slice(0, 22)}:` : '';
+  return `${filer.channel}:${who}:${tag}`;
 }
 
 /** What was submitted, so a repeat of a key with different content is refused, not mistaken for a retry. */

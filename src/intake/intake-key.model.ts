@@ -1,6 +1,6 @@
 import { Schema, model } from 'mongoose';
 
-// Idempotency keys of submissions, scoped by channel and filer (`web:public:<key>`): the first insert wins (unique _id), a repeat with the same key
+// Idempotency keys of submissions, scoped by channel, filer and (public form) browser (`web:public:b.<hmac>:<key>`): the first insert wins (unique _id), a repeat with the same key
 // (a double click, a client retry) gets the case the first one created. A collection of its own
 // because a unique index on an optional field of cases would need a sparse or partial index,
 // which FerretDB lacks (DESIGN section 7).

@@ -10,11 +10,20 @@ import { fieldErrors, formFields, parseOrThrow } from '../platform/http/validate
 import { complaintFormRoutes } from './complaint-form';
 import { ratingInput, supplementInput, trackingLookup } from './intake.schemas';
 import { addSupplement, openByTracking, rateCase, trackingView } from './tracking.service';
+import { claimSecretShowing } from '../cases/identity.service';
 
 const RECEIPT_COOKIE = 'receipt';
 
 export function intakeRoutes(ctx: Context): Router {
   const r = Router();
+  const receiptCookie = {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.config.NODE_ENV === 'production',
+    // Short: on a shared PC in a service hall the next person must not find even the code.
+    maxAge: 10 * 60 * 1000,
+  };
   const intakeLimit = limitPerIp(ctx, 'intake', ctx.config.INTAKE_LIMIT_PER_HOUR, 3600);
   const trackLimit = limitPerIp(ctx, 'track', ctx.config.TRACK_LIMIT_PER_10MIN, 600);
 
@@ -27,17 +36,10 @@ export function intakeRoutes(ctx: Context): Router {
       onFile: [intakeLimit],
       schema: complaintInput,
       filer: () => ({ channel: 'web' }),
-      // Post/redirect/get with the receipt in a signed cookie: a reload shows it again without
-      // filing again, and the secret never appears in a URL or a log.
+      // Post/redirect/get with the receipt in a signed cookie: the secret never appears in a URL
+      // or a log. The receipt page shows the secret once and then drops it from the cookie.
       done: (_req, res, filed) => {
-        res.cookie(RECEIPT_COOKIE, JSON.stringify({ n: filed.number, c: filed.trackingCode, s: filed.trackingSecret }), {
-          signed: true,
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: ctx.config.NODE_ENV === 'production',
-          // Short: on a shared PC in a service hall the next person must not find the secret.
-          maxAge: 10 * 60 * 1000,
-        });
+        res.cookie(RECEIPT_COOKIE, JSON.stringify({ n: filed.number, c: filed.trackingCode, s: filed.trackingSecret }), receiptCookie);
         return '/complaints/received';
       },
     }),
@@ -69,14 +71,21 @@ export function intakeRoutes(ctx: Context): Router {
     }),
   );
 
-  r.get('/complaints/received', (req, res) => {
-    let receipt: { n: string; c: string; s: string } | null = null;
+  r.get('/complaints/received', async (req, res) => {
+    let receipt: { n: string; c: string; s?: string } | null = null;
     try {
       receipt = req.signedCookies?.[RECEIPT_COOKIE] ? JSON.parse(req.signedCookies[RECEIPT_COOKIE]) : null;
     } catch {
-      receipt = null;
+      receipt = null; // not our JSON (signed, so only an old format): no receipt to show
     }
     res.setHeader('Cache-Control', 'no-store');
+    if (receipt?.s) {
+      // Shown once: the claim is on the case's identity record, so a reload, a second tab, a
+      // replayed cookie or a repeated submission from this browser shows the code only.
+      const first = await claimSecretShowing(receipt.c, ctx.clock.now());
+      receipt = { n: receipt.n, c: receipt.c, ...(first ? { s: receipt.s } : {}) };
+      res.cookie(RECEIPT_COOKIE, JSON.stringify({ n: receipt.n, c: receipt.c }), receiptCookie);
+    }
     res.render('public/received', { receipt });
   });
 

@@ -2,7 +2,7 @@ import type { CaseLean } from '../cases/case.model';
 import type { Viewer } from '../cases/case.service';
 import { isProblem, levelOf } from '../escalation/escalation.service';
 import { noticeNumberOf } from '../routing/notice.service';
-import { visibleHandling } from '../cases/case.visibility';
+import { caseAsSeenBy, visibleHandling } from '../cases/case.visibility';
 
 const id = (v: unknown) => (v ? String(v) : null);
 
@@ -19,7 +19,7 @@ export async function caseJson(c: CaseLean, viewer: Viewer) {
     id: String(c._id),
     number: c.number,
     status: c.status,
-    channel: c.channel,
+    channel: caseAsSeenBy(c, viewer).channel,
     categoryCode: c.categoryCode,
     description: c.description,
     place: c.place,

@@ -5,7 +5,8 @@ import { countyDate } from '../clock';
 import type { Context } from '../context';
 import type { CaseLean } from '../cases/case.model';
 import { unitWorkingSet } from '../cases/case.service';
-import { HANDLING_STATES } from '../cases/case.states';
+import { HANDLING_STATES, type ShownChannel } from '../cases/case.states';
+import { shownChannel } from '../cases/case.visibility';
 import { levelOf } from '../escalation/escalation.service';
 
 export const INBOX_TABS = ['new', 'in_hand', 'due_soon', 'overdue', 'redo', 'waiting', 'closed'] as const;
@@ -16,7 +17,7 @@ export interface InboxRow {
   number: string;
   status: string;
   categoryCode: string;
-  channel: string;
+  channel: ShownChannel;
   submittedAt: Date;
   deadlineDate: string | null;
   /** Working days from today to the deadline; negative once overdue. Null without a deadline in force. */
@@ -69,7 +70,7 @@ export async function unitInbox(ctx: Pick<Context, 'clock' | 'config'>, unitId: 
       number: c.number,
       status: c.status,
       categoryCode: c.categoryCode,
-      channel: c.channel,
+      channel: shownChannel(c.channel, { role: 'unit' }),
       submittedAt: c.submittedAt,
       deadlineDate: c.deadlineDate ?? null,
       daysLeft,

@@ -68,7 +68,8 @@ function filerMail<K extends MailKind>(kind: K, write: (c: CaseLean, trackingCod
     const to = [who?.email, supervisor].filter((x): x is string => !!x);
     if (!to.length) return null;
     const { subject, lines } = write(c, who?.trackingCode ?? null, n.data);
-    return { to, subject, text: [...lines, '', `查询进度 / Follow it: ${link(baseUrl, '/track')}`].join('\n') } satisfies Mail;
+    // The citizen a supervisor filed for and the supervisor never see each other's address.
+    return { to, apart: true, subject, text: [...lines, '', `查询进度 / Follow it: ${link(baseUrl, '/track')}`].join('\n') } satisfies Mail;
   });
 }
 

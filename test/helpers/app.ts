@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
+import { createLogger } from '../../src/logger';
 import { createMailer, type Mailer } from '../../src/platform/mail/transport';
 import { startWorkers, type RunningWorkers } from '../../src/platform/jobs/worker';
 import { registry } from '../../src/registry';
@@ -22,6 +23,8 @@ export interface TestAppOptions {
    * 'once', before all tests (with seed 'once': a fixture built in beforeAll) and close them after all.
    */
   workers?: boolean | 'once';
+  /** Log everything (level trace) through the real logger into `logs` instead of stdout, for tests that read the logs. */
+  captureLogs?: boolean;
 }
 
 /** What the hooks set up; read it inside hooks and tests, not at the top of the file. */
@@ -32,6 +35,8 @@ export interface TestApp {
   readonly smtp: TestSmtp;
   /** Closes the running workers and starts new ones that send with `mailer` (default: to SMTP_URL); they are closed after the test. */
   restartWorkers(mailer?: Mailer): Promise<void>;
+  /** Every log line of the app and the workers since the file started (`captureLogs: true`), as written. */
+  readonly logs: string[];
 }
 
 const WORKER_CONCURRENCY = 2;
@@ -48,6 +53,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   let app: Express | undefined;
   let smtp: TestSmtp | undefined;
   let workers: RunningWorkers | undefined;
+  const logs: string[] = [];
 
   const ready = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`useTestApp: no ${what} here (read it inside a hook or a test${what === 'smtp' ? ', with { smtp: true }' : ''})`);
@@ -64,6 +70,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   beforeAll(async () => {
     if (options.smtp) smtp = await startSmtp();
     ctx = await createTestContext(smtp ? { ...config, SMTP_URL: smtp.url } : config);
+    if (options.captureLogs) ctx.logger = createLogger('trace', { write: (line: string) => void logs.push(line) });
     app = createApp(ctx);
     if (seed === 'once') await freshData(ctx);
     if (options.workers === 'once') workers = await start(ctx);
@@ -97,6 +104,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     get smtp() {
       return ready(smtp, 'smtp');
     },
+    logs,
     async restartWorkers(mailer) {
       const c = ready(ctx, 'ctx');
       await workers?.close();

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedMail {
   to: string[];
+  /** The To and Cc headers as every recipient sees them (blind copies are not in them). */
+  headers: string;
   subject: string;
   text: string;
 }
@@ -27,6 +29,7 @@ export async function startSmtp(): Promise<TestSmtp> {
         .then((parsed: ParsedMail) => {
           mails.push({
             to: session.envelope.rcptTo.map((r) => r.address),
+            headers: [parsed.to, parsed.cc].flat().filter((a) => !!a).map((a) => a!.text).join('\n'),
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
           });

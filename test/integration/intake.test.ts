@@ -107,17 +107,15 @@ describe('public complaint with tracking code and secret', () => {
     expect((await Case.findOne().lean())!.satisfaction!.rating).toBe('basically_satisfied');
   });
 
-  it('when the same form is submitted twice (double click), then one case is filed and both answers show the same receipt', async () => {
+  it('when the same form is submitted twice (double click), then one case is filed and the receipt shows its secret', async () => {
     const { b, csrf, key } = await openForm();
     const fields = { _csrf: csrf, idempotencyKey: key, categoryCode: 'inaction', description: '乡镇干部工作日中午饮酒，下午不在岗。' };
     await b.agent.post('/complaints').type('form').send(fields).expect(303);
-    const first = await readReceipt(b.agent);
     await b.agent.post('/complaints').type('form').send(fields).expect(303);
-    const second = await readReceipt(b.agent);
-    expect(second).toEqual(first);
+    const receipt = await readReceipt(b.agent);
     expect(await Case.countDocuments()).toBe(1);
-    // The secret shown the second time still opens the case.
-    expect((await track(second.code, second.secret)).status).toBe(200);
+    // The secret shown after the repeat opens the case (shown once: see intake-secret.test.ts).
+    expect((await track(receipt.code, receipt.secret)).status).toBe(200);
   });
 
   it('when one IP files more than the hourly limit, then it gets 429 and nothing more is saved', async () => {

@@ -2,6 +2,11 @@ import nodemailer, { type Transporter } from 'nodemailer';
 
 export interface Mail {
   to: string[];
+  /**
+   * The recipients must not see one another's addresses (a filer and the supervisor who filed for
+   * them): sent as blind copies, one transaction, so a retry cannot mail anyone twice.
+   */
+  apart?: boolean;
   subject: string;
   text: string;
   html?: string;
@@ -20,8 +25,8 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
   }
   const transport: Transporter = nodemailer.createTransport(url.toString());
   return {
-    async send(mail) {
-      await transport.sendMail({ from, ...mail });
+    async send({ apart, to, ...mail }) {
+      await transport.sendMail(apart && to.length > 1 ? { from, bcc: to, ...mail } : { from, to, ...mail });
     },
     close() {
       transport.close();

@@ -23,7 +23,7 @@ import { escalationRoutes } from './escalation/escalation.routes';
 import { representativeRoutes } from './evaluation/representatives.routes';
 import { evaluationRoutes } from './evaluation/evaluation.routes';
 import { healthRoutes } from './health/health.routes';
-import { errorHandler, notFound } from './platform/http/error-handler';
+import { dependencyDown, errorHandler, notFound } from './platform/http/error-handler';
 import { i18nMiddleware } from './i18n';
 import { intakeRoutes } from './intake/intake.routes';
 import { open311Routes } from './open311/open311.routes';
@@ -38,6 +38,14 @@ const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.s
 export function redactPath(path: string): string {
   return path.replace(/^(\/(?:api\/v1\/ballots|ballot))\/[^/]+/, '$1/:code');
 }
+
+/**
+ * Pages anyone may use without logging in (home, complaint form and receipt, tracking, published
+ * evaluations, ballots). When sessions (Redis) are down or frozen they go on without one instead
+ * of answering 503: a complaint must not be refused because an old login cookie cannot be read.
+ * Every other page needs its session and answers 503.
+ */
+const ANONYMOUS_PAGES = /^\/(?:$|complaints(?:\/|$)|track(?:\/|$)|public\/|ballot\/)/;
 
 export function createApp(ctx: Context): express.Express {
   const app = express();
@@ -88,15 +96,22 @@ export function createApp(ctx: Context): express.Express {
   // Open311 authenticates with its api_key field; no session, no cookies, no CSRF either.
   app.use('/open311/v2', open311Routes(ctx));
 
-  app.use(
-    session({
-      name: 'sid',
-      store: new RedisStore({ client: ctx.redis, prefix: `${ctx.config.REDIS_PREFIX}:sess:` }),
-      secret: ctx.config.SESSION_SECRET,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: production, maxAge: 8 * 3600 * 1000 },
+  const sessions = session({
+    name: 'sid',
+    store: new RedisStore({ client: ctx.redis, prefix: `${ctx.config.REDIS_PREFIX}:sess:` }),
+    secret: ctx.config.SESSION_SECRET,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: production, maxAge: 8 * 3600 * 1000 },
+  });
+  app.use((req, res, next) =>
+    sessions(req, res, (err?: unknown) => {
+      if (err && ANONYMOUS_PAGES.test(req.path) && dependencyDown(err) === 'redis') {
+        req.log.warn({ err: (err as Error).message }, 'session.unavailable');
+        return next();
+      }
+      next(err);
     }),
   );
   app.use(loadSessionUser);

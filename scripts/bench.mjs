@@ -57,7 +57,7 @@ async function main() {
 
   const rssBefore = process.memoryUsage().rss;
   const results = [];
-  results.push(await run('GET /healthz (baseline: one MongoDB and one Redis ping)', { path: '/healthz' }));
+  results.push(await run('GET /healthz (baseline: MongoDB and Redis pings, schedules and pause flags read)', { path: '/healthz' }));
   results.push(await run('GET /complaints/new (form with 70 units, session + CSRF)', { path: '/complaints/new' }));
   results.push(
     await run('POST /api/v1/tracking (code + secret look-up)', {

@@ -24,7 +24,7 @@ import { representativeRoutes } from './evaluation/representatives.routes';
 import { evaluationRoutes } from './evaluation/evaluation.routes';
 import { healthRoutes } from './health/health.routes';
 import { closeConnectionsWhileStopping, readyRoute } from './platform/http/graceful';
-import { errorHandler, notFound } from './platform/http/error-handler';
+import { dependencyDown, errorHandler, notFound } from './platform/http/error-handler';
 import { isPublicPage } from './platform/http/request-kind';
 import { i18nMiddleware } from './i18n';
 import { intakeRoutes } from './intake/intake.routes';
@@ -107,7 +107,7 @@ export function createApp(ctx: Context): express.Express {
   // since who is asking cannot be known.
   app.use((req, res, next) =>
     sessions(req, res, (err?: unknown) => {
-      if (err && isPublicPage(req)) {
+      if (err && isPublicPage(req) && dependencyDown(err) === 'redis') {
         req.log.warn({ err: (err as Error).message }, 'session.unavailable');
         return next();
       }

@@ -12,12 +12,12 @@ export async function boot(): Promise<Context & { shutdown(): Promise<void> }> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   await connectMongo(config.MONGODB_URI);
-  const redis = createFailFastRedis(config.REDIS_URL);
+  const redis = createFailFastRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis.error'));
   // Producers get their own connection so a burst of queue traffic never delays session reads.
-  const queueRedis = createFailFastRedis(config.REDIS_URL);
+  const queueRedis = createFailFastRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   queueRedis.on('error', () => undefined);
-  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: config.JOB_ATTEMPTS }, QUEUE_NAMES);
+  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: config.JOB_ATTEMPTS, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS }, QUEUE_NAMES);
   return {
     config,
     clock: systemClock,

@@ -50,6 +50,16 @@ const schema = z.object({
   TRACK_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(30),
   /** Wrong ballot codes one address may try in 10 minutes before 429. */
   BALLOT_MISS_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(20),
+  // A Redis that accepts connections but does not answer (frozen, swapping, a stuck failover)
+  // must not hold a request: each command of the web's and the producers' clients fails after
+  // this long (sessions then answer 503, the flood limiter lets the request through).
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(1500),
+  // Queueing a job (several commands) gives up after this long; the job is recorded on its
+  // MongoDB document and the reconciler queues it later.
+  ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(2000),
+  // How often each worker checks that every job schedule exists in Redis and declares the missing
+  // ones again (Redis restarted empty, flushed, evicted, failed over); also done on reconnect.
+  SCHEDULE_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
   // A job holding its lock longer than this is stalled and goes back to the queue.

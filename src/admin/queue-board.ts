@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -6,19 +6,41 @@ import { requireRole } from '../platform/http/require-role';
 import { ForbiddenError } from '../platform/http/errors';
 import type { Context } from '../context';
 
-/** The BullMQ dashboard, for the commission and administrators only. */
-export function queueBoard(ctx: Context): Router {
+const BASE = '/admin/queues';
+
+function board(ctx: Context, readOnlyMode: boolean): RequestHandler {
   const adapter = new ExpressAdapter();
-  adapter.setBasePath('/admin/queues');
-  createBullBoard({ queues: ctx.queues.all().map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
+  adapter.setBasePath(BASE);
+  createBullBoard({ queues: ctx.queues.all().map((q) => new BullMQAdapter(q, { readOnlyMode })), serverAdapter: adapter });
+  return adapter.getRouter() as RequestHandler;
+}
+
+/**
+ * The BullMQ dashboard. The commission watches it read-only; only administrators may change
+ * anything (pause a queue, remove a schedule, retry, clean, add), because one click there stops
+ * routing or reconciling for every case. Each change is logged with who made it
+ * (`queues.action`); a paused queue or a missing schedule shows on /healthz as degraded.
+ */
+export function queueBoard(ctx: Context): Router {
+  const viewer = board(ctx, true);
+  const operator = board(ctx, false);
   const r = Router();
   r.use(requireRole('commission', 'admin'));
-  // Its buttons (retry, clean) send no CSRF token: accept changes only from our own pages. The
-  // session cookie is SameSite=Lax as well, so another site cannot send it with a PUT or POST.
-  r.use((req, _res, next) => {
+  r.use((req, res, next) => {
     if (['GET', 'HEAD'].includes(req.method)) return next();
+    // The read-only board hides the buttons; this refuses the request itself, whatever sent it.
+    if (req.user!.role !== 'admin') return next(new ForbiddenError('admin_only'));
+    // Its buttons send no CSRF token: accept changes only from our own pages. The session cookie
+    // is SameSite=Lax as well, so another site cannot send it with a PUT or POST.
     const origin = req.get('origin') ?? req.get('referer');
     if (!origin || new URL(origin).host !== req.get('host')) return next(new ForbiddenError('cross_origin'));
+    // Logged once answered, with the outcome: ids and the action only (job payloads hold ids too).
+    res.on('finish', () => {
+      ctx.logger.warn(
+        { userId: String(req.user!.id), username: req.user!.username, role: req.user!.role, method: req.method, action: req.path, status: res.statusCode },
+        'queues.action',
+      );
+    });
     next();
   });
   // The board's own page uses inline scripts; relax the policy for it alone.
@@ -26,6 +48,6 @@ export function queueBoard(ctx: Context): Router {
     res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; img-src 'self' data:; font-src 'self' data: https:");
     next();
   });
-  r.use(adapter.getRouter());
+  r.use((req, res, next) => (req.user!.role === 'admin' ? operator : viewer)(req, res, next));
   return r;
 }

@@ -110,8 +110,14 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
   }
   ctx.logger.info({ caseId: String(caseId), number, channel: filer.channel, attachments: files.length }, 'case.submitted');
 
-  if (await tryEnqueue(ctx, routeCaseJob, { caseId: String(caseId) })) await markCase(caseId, { routingQueued: true });
-  if (input.email) await requestMail(ctx, { key: `receipt:${String(caseId)}`, kind: 'complaint-receipt', caseId, data: {} });
+  // Side by side: with Redis frozen each waits out its enqueue timeout, and the filer should wait
+  // that long once, not once per job.
+  await Promise.all([
+    (async () => {
+      if (await tryEnqueue(ctx, routeCaseJob, { caseId: String(caseId) })) await markCase(caseId, { routingQueued: true });
+    })(),
+    input.email ? requestMail(ctx, { key: `receipt:${String(caseId)}`, kind: 'complaint-receipt', caseId, data: {} }) : undefined,
+  ]);
   return { id: String(caseId), number, trackingCode, trackingSecret, repeated: false };
 }
 

@@ -40,12 +40,12 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   const config = testConfig(overrides);
   await connectMongo(config.MONGODB_URI);
   await Promise.all(Object.values(mongoose.models).map((m) => m.init()));
-  const redis = createFailFastRedis(config.REDIS_URL);
-  const queueRedis = createFailFastRedis(config.REDIS_URL);
+  const redis = createFailFastRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
+  const queueRedis = createFailFastRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', () => undefined);
   queueRedis.on('error', () => undefined);
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
-  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: 3 }, QUEUE_NAMES);
+  const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: 3, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS }, QUEUE_NAMES);
   const ctx: TestContext = {
     config,
     clock: new FixedClock(new Date('2026-03-02T02:00:00Z')),

@@ -45,6 +45,10 @@ export interface OwnServer {
   start(): Promise<void>;
   /** Stops the server for good and deletes its data. */
   close(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open, nothing answers. */
+  freeze(): void;
+  /** Lets a frozen process run again (SIGCONT). */
+  thaw(): void;
 }
 
 /** A server process of this test's own, so the test can stop it without touching shared ones. */
@@ -63,6 +67,12 @@ async function ownServer(port: number, cmd: string, args: string[], dataDir?: st
         c.once('exit', () => resolve());
         c.kill('SIGKILL');
       });
+    },
+    freeze() {
+      if (child && !ended(child)) child.kill('SIGSTOP');
+    },
+    thaw() {
+      if (child && !ended(child)) child.kill('SIGCONT');
     },
     async close() {
       await server.stop();

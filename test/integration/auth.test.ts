@@ -107,8 +107,8 @@ describe('roles', () => {
     await b.agent.get('/supervisor').expect(200);
   });
 
-  it('when the commission retries failed jobs on the queue board, then BullMQ queues them again; from another site it is refused and nothing moves', async () => {
-    await givenUser('commission', { username: 'wang' });
+  it('when an administrator retries failed jobs on the queue board, then BullMQ queues them again; from another site it is refused and nothing moves', async () => {
+    await givenUser('admin', { username: 'wang' });
     const b = browser(t.app);
     await b.login('wang');
     const res = await b.agent.get('/admin/queues').expect(200);

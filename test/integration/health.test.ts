@@ -1,4 +1,5 @@
-import { QUEUE_NAMES } from '../../src/registry';
+import { JOBS, QUEUE_NAMES } from '../../src/registry';
+import { declareSchedules } from '../../src/platform/jobs/schedules';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { connectMongo, withTimeout } from '../../src/db';
@@ -19,14 +20,15 @@ describe('GET /healthz', () => {
   });
   afterAll(() => ctx.close());
 
-  it('when MongoDB and Redis answer, then it says ok', async () => {
+  it('when MongoDB and Redis answer and the schedules are declared, then it says ok', async () => {
+    await declareSchedules(ctx, JOBS);
     const res = await request(createApp(ctx)).get('/healthz').expect(200);
-    expect(res.body).toEqual({ status: 'ok', mongo: 'up', redis: 'up' });
+    expect(res.body).toEqual({ status: 'ok', mongo: 'up', redis: 'up', schedulesMissing: [], queuesPaused: [] });
   });
 
   it('when Redis stops, then it answers 503 naming redis, and ok again once Redis is back', async () => {
     const redisServer = await ownRedis();
-    const redis = createFailFastRedis(`redis://127.0.0.1:${redisServer.port}`);
+    const redis = createFailFastRedis(`redis://127.0.0.1:${redisServer.port}`, { commandTimeoutMs: ctx.config.REDIS_COMMAND_TIMEOUT_MS });
     redis.on('error', () => undefined);
     const queues = new Queues(redis, { prefix: 'health', attempts: 1 }, QUEUE_NAMES);
     const app = createApp({ ...ctx, redis, queues });
@@ -61,7 +63,8 @@ describe('GET /healthz', () => {
       await redisServer.start();
       await eventually(async () => {
         const res = await request(app).get('/healthz');
-        expect(res.body).toEqual({ status: 'ok', mongo: 'up', redis: 'up' });
+        // Up again, but empty (no persistence): no worker has declared the schedules there yet.
+        expect(res.body).toMatchObject({ status: 'degraded', mongo: 'up', redis: 'up', queuesPaused: [] });
       });
     } finally {
       redis.disconnect();
@@ -138,14 +141,15 @@ describe('GET /healthz when MongoDB stops', () => {
     await mongoose.disconnect();
     await connectMongo(`mongodb://127.0.0.1:${mongo.port}/health`);
     const app = createApp(ctx);
+    await declareSchedules(ctx, JOBS);
     try {
       expect((await request(app).get('/healthz')).body.mongo).toBe('up');
       await mongo.stop();
       const down = await request(app).get('/healthz');
       expect(down.status).toBe(503);
-      expect(down.body).toEqual({ status: 'unavailable', mongo: 'down', redis: 'up' });
+      expect(down.body).toEqual({ status: 'unavailable', mongo: 'down', redis: 'up', schedulesMissing: [], queuesPaused: [] });
       await mongo.start();
-      await eventually(async () => expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok', mongo: 'up', redis: 'up' }), 30000);
+      await eventually(async () => expect((await request(app).get('/healthz')).body).toMatchObject({ status: 'ok', mongo: 'up', redis: 'up' }), 30000);
     } finally {
       await mongo.stop();
       await ctx.close();

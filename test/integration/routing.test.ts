@@ -186,7 +186,7 @@ describe('notices: numbering and exactly once', () => {
 
   it('when Redis is down as the commission assigns, then the case is assigned and the reconciler issues the notice once Redis is back', async () => {
     const filed = await triageCase();
-    const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
+    const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { commandTimeoutMs: 1500, retryStrategy: () => null });
     deadRedis.on('error', () => undefined);
     const deadQueues = new Queues(deadRedis, { prefix: t.ctx.config.REDIS_PREFIX, attempts: 1 }, QUEUE_NAMES);
     const unit = await unitByCode('CM08');

@@ -147,7 +147,7 @@ describe('exactly once, and nothing lost', () => {
 
   it('when Redis is down during intake, then the case is still saved, and the reconciler routes it once Redis is back', async () => {
     // A real Redis client pointed at a port where nothing listens: what the web sees in an outage.
-    const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
+    const deadRedis = createFailFastRedis('redis://127.0.0.1:1', { commandTimeoutMs: 1500, retryStrategy: () => null });
     deadRedis.on('error', () => undefined);
     const deadQueues = new Queues(deadRedis, { prefix: t.ctx.config.REDIS_PREFIX, attempts: 3 }, QUEUE_NAMES);
     const outageApp = createApp({ ...t.ctx, queues: deadQueues });

@@ -3,13 +3,14 @@ import { AppError, BusyError, NotFoundError, TooManyRequestsError } from './erro
 import { isApiRequest } from './request-kind';
 
 /** Errors from the database or Redis driver that mean "the dependency is down", not "a bug". */
-function dependencyDown(err: unknown): string | undefined {
+export function dependencyDown(err: unknown): string | undefined {
   const name = (err as { name?: string } | undefined)?.name ?? '';
   const message = (err as { message?: string } | undefined)?.message ?? '';
   if (/^Mongo(Network|ServerSelection|NotConnected|Topology)/.test(name) || /buffering timed out/.test(message)) {
     return 'mongo';
   }
-  if (/Connection is closed|ECONNREFUSED.*6379|max retries per request|Stream isn't writeable/i.test(message)) {
+  // "Command timed out": ioredis's commandTimeout, i.e. Redis is connected but frozen.
+  if (/Connection is closed|ECONNREFUSED.*6379|max retries per request|Stream isn't writeable|Command timed out/i.test(message)) {
     return 'redis';
   }
   return undefined;

@@ -1,19 +1,21 @@
 import type { RequestHandler } from 'express';
 import type { Context } from '../../context';
+import { withTimeout } from '../../db';
 import { TooManyRequestsError } from './errors';
 import { hitLimit, peekLimit } from './rate-limit';
 
 /**
  * Per-IP flood protection, counted in Redis so every web process shares the count. When Redis
- * is down it lets the request through (and says so in the log): a citizen's complaint must not
- * be refused because the limiter is unavailable.
+ * is down, or answers nothing within REDIS_COMMAND_TIMEOUT_MS (frozen), it lets the request
+ * through (and says so in the log): a citizen's complaint must not be refused, nor kept waiting,
+ * because the limiter is unavailable.
  */
 export function limitPerIp(ctx: Pick<Context, 'redis' | 'config' | 'logger'>, name: string, max: number, windowSeconds: number): RequestHandler {
   return async (req, _res, next) => {
     const key = `${ctx.config.REDIS_PREFIX}:limit:${name}:${req.ip ?? 'unknown'}`;
     let limit;
     try {
-      limit = await hitLimit(ctx.redis, key, max, windowSeconds);
+      limit = await withTimeout(hitLimit(ctx.redis, key, max, windowSeconds), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
     } catch (err) {
       ctx.logger.warn({ limit: name, err: (err as Error).message }, 'limit.unavailable');
       return next();
@@ -32,7 +34,7 @@ export function limitMissesPerIp(ctx: Pick<Context, 'redis' | 'config' | 'logger
   return async (req, res, next) => {
     const key = `${ctx.config.REDIS_PREFIX}:limit:${name}:${req.ip ?? 'unknown'}`;
     try {
-      const limit = await peekLimit(ctx.redis, key, max);
+      const limit = await withTimeout(peekLimit(ctx.redis, key, max), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
       if (limit.blocked) return next(new TooManyRequestsError(limit.retryAfterSeconds || windowSeconds));
     } catch (err) {
       ctx.logger.warn({ limit: name, err: (err as Error).message }, 'limit.unavailable');

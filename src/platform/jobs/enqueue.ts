@@ -1,8 +1,5 @@
 import type { Context } from '../../context';
-import { withTimeout } from '../../db';
 import type { JobDefinition } from './define-job';
-
-const ENQUEUE_TIMEOUT_MS = 3000;
 
 /**
  * Queues a job; when Redis is down returns false instead of throwing, so the caller records the
@@ -10,8 +7,9 @@ const ENQUEUE_TIMEOUT_MS = 3000;
  */
 export async function tryEnqueue<P>(ctx: Pick<Context, 'queues' | 'logger'>, def: Pick<JobDefinition<P>, 'name' | 'queue' | 'payload' | 'jobId'>, payload: P): Promise<boolean> {
   try {
-    // Bounded: a Redis that accepts connections but does not answer must not hold the request.
-    await withTimeout(ctx.queues.enqueue(def, payload), ENQUEUE_TIMEOUT_MS);
+    // Bounded by the queues' enqueue timeout (ENQUEUE_TIMEOUT_MS): a Redis that accepts
+    // connections but does not answer must not hold the request.
+    await ctx.queues.enqueue(def, payload);
     return true;
   } catch (err) {
     ctx.logger.warn({ job: def.name, jobId: def.jobId(payload), err: (err as Error).message }, 'job.enqueue_failed');

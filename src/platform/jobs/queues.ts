@@ -1,10 +1,13 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { withTimeout } from '../../db';
 import type { JobDefinition } from './define-job';
 
 export interface QueueSettings {
   prefix: string;
   attempts: number;
+  /** An add gives up after this long (ENQUEUE_TIMEOUT_MS); without it, 3 s. */
+  enqueueTimeoutMs?: number;
 }
 
 /**
@@ -15,7 +18,8 @@ export class Queues {
   private readonly queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    /** The producers' connection (the schedule keeper listens for its reconnects). */
+    readonly connection: Redis,
     private readonly settings: QueueSettings,
     names: readonly string[],
   ) {
@@ -40,7 +44,10 @@ export class Queues {
 
   async enqueue<P>(def: Pick<JobDefinition<P>, 'name' | 'queue' | 'payload' | 'jobId'>, payload: P, opts: JobsOptions = {}): Promise<void> {
     const data = def.payload.parse(payload);
-    await this.get(def.queue).add(def.name, data, {
+    // An add is several Redis commands, each bounded by the connection's command timeout; the
+    // whole is bounded here. If it reached a frozen Redis it may still run once Redis resumes:
+    // the job id is deterministic, so the reconciler's later add of the same job is ignored.
+    const added = this.get(def.queue).add(def.name, data, {
       jobId: def.jobId(data),
       attempts: this.settings.attempts,
       backoff: { type: 'exponential', delay: 2000 },
@@ -49,6 +56,7 @@ export class Queues {
       removeOnFail: { age: 7 * 24 * 3600 },
       ...opts,
     });
+    await withTimeout(added, this.settings.enqueueTimeoutMs ?? 3000);
   }
 
   async close(): Promise<void> {

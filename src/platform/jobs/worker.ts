@@ -1,6 +1,9 @@
 import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { withTimeout } from '../../db';
 import { createWorkerRedis } from '../../redis';
 import type { AnyJob, JobContext } from './define-job';
+import { declareSchedules, scheduleState } from './schedules';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -14,7 +17,7 @@ export interface RunningWorkers {
 
 /**
  * Starts one BullMQ worker per queue the registered jobs use, dispatching by job name, and
- * declares every job's schedule (idempotent across many worker processes).
+ * declares every job's schedule (idempotent across many worker processes), then keeps them.
  */
 export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<RunningWorkers> {
   const jobs = ctx.registry.jobs;
@@ -69,10 +72,12 @@ export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<Ru
     return worker;
   });
 
-  await declareSchedules(ctx);
+  const stopKeeping = keepSchedules(ctx, [connection, ctx.queues.connection]);
+  await declareSchedules(ctx, jobs);
   return {
     workers,
     async close(timeoutMs = ctx.config.SHUTDOWN_TIMEOUT_MS) {
+      stopKeeping();
       let timer: NodeJS.Timeout | undefined;
       const finished = Promise.all(workers.map((w) => w.close())).then(() => true);
       const timedOut = new Promise<boolean>((resolve) => {
@@ -89,15 +94,51 @@ export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<Ru
   };
 }
 
-/** Creates or updates the job scheduler of every job that has a schedule; safe to repeat. */
-export async function declareSchedules(ctx: JobContext): Promise<string[]> {
-  const declared: string[] = [];
-  for (const job of ctx.registry.jobs) {
-    if (!job.schedule) continue;
-    const s = job.schedule(ctx.config);
-    const repeat = s.pattern ? { pattern: s.pattern, tz: s.tz ?? ctx.config.TZ_COUNTY } : { every: s.every };
-    await ctx.queues.get(job.queue).upsertJobScheduler(job.name, repeat, { name: job.name, data: {} });
-    declared.push(job.name);
-  }
-  return declared;
+/**
+ * Schedules live only in Redis: a Redis restarted without persistence, flushed, evicting or failed
+ * over to an empty replica loses them, and then nothing is reconciled, swept or closed until a
+ * worker restarts. So every SCHEDULE_CHECK_SECONDS, and whenever a connection comes back, declare
+ * again whatever is missing. Returns the function that stops it.
+ */
+function keepSchedules(ctx: JobContext, connections: Redis[]): () => void {
+  let running = false;
+  let again = false;
+  const check = async (why: string) => {
+    if (running) {
+      again = true; // a reconnect during a check: look once more when it ends
+      return;
+    }
+    running = true;
+    try {
+      const { missing } = await withTimeout(scheduleState(ctx.queues, ctx.registry.jobs), ctx.config.ENQUEUE_TIMEOUT_MS);
+      if (missing.length) {
+        await withTimeout(declareSchedules(ctx, ctx.registry.jobs, missing), ctx.config.ENQUEUE_TIMEOUT_MS);
+        ctx.logger.warn({ schedules: missing, why }, 'schedules.redeclared');
+      }
+    } catch (err) {
+      ctx.logger.warn({ why, err: (err as Error).message }, 'schedules.check_failed');
+    } finally {
+      running = false;
+    }
+    if (again) {
+      again = false;
+      await check(why);
+    }
+  };
+  const timer = setInterval(() => void check('periodic'), ctx.config.SCHEDULE_CHECK_SECONDS * 1000);
+  timer.unref();
+  // 'ready' fires on the first connect too; only later ones are reconnects.
+  const listeners = connections.map((c) => {
+    let connected = c.status === 'ready';
+    const onReady = () => {
+      if (connected) void check('reconnected');
+      connected = true;
+    };
+    c.on('ready', onReady);
+    return () => c.off('ready', onReady);
+  });
+  return () => {
+    clearInterval(timer);
+    for (const off of listeners) off();
+  };
 }

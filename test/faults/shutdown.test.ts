@@ -122,6 +122,7 @@ describe('worker: SIGTERM', () => {
     worker.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(worker.logs.some((l) => l.includes('worker.stop_timeout'))).toBe(true);
+    await smtp.heldConnectionsClosed();
     expect(smtp.accepted).toHaveLength(0); // the held mail was never completed
 
     smtp.release();

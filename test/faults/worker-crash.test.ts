@@ -61,6 +61,7 @@ describe('a worker killed in the middle of its work', () => {
     await smtp.firstHeld;
     first.kill('SIGKILL');
     await first.exited;
+    await smtp.heldConnectionsClosed(); // the dead worker's mail was never answered, so never taken
     smtp.release();
     await worker();
     const owed = await allDone([id!]);

@@ -8,6 +8,8 @@ export interface HoldingSmtp {
   accepted: string[];
   /** Resolves when a mail's data has started arriving (the sending job is in the middle of it). */
   firstHeld: Promise<void>;
+  /** Resolves once every connection with a held mail has closed (its sender died). */
+  heldConnectionsClosed(): Promise<void>;
   /** From now on, every mail (held ones included) is accepted. */
   release(): void;
   close(): Promise<void>;
@@ -20,6 +22,8 @@ export interface HoldingSmtp {
 export async function startHoldingSmtp(): Promise<HoldingSmtp> {
   const accepted: string[] = [];
   const closed = new Set<string>();
+  const held = new Set<string>();
+  let onHeldClosed: () => void = () => undefined;
   let released = false;
   let releaseAll: () => void = () => undefined;
   const releasedPromise = new Promise<void>((resolve) => (releaseAll = resolve));
@@ -33,12 +37,16 @@ export async function startHoldingSmtp(): Promise<HoldingSmtp> {
     // commits a mail when it answers the final dot, which is what is held here).
     onClose(session) {
       closed.add(session.id);
+      held.delete(session.id);
+      if (held.size === 0) onHeldClosed();
     },
     onData(stream, session, callback) {
       const parsed = simpleParser(stream);
       void parsed.then((mail) => {
         markHeld();
+        if (!released) held.add(session.id);
         const accept = () => {
+          held.delete(session.id);
           if (closed.has(session.id)) return;
           accepted.push(`${session.envelope.rcptTo.map((r) => r.address).join(',')} | ${mail.subject ?? ''}`);
           callback();
@@ -54,6 +62,10 @@ export async function startHoldingSmtp(): Promise<HoldingSmtp> {
     url: `smtp://127.0.0.1:${port}`,
     accepted,
     firstHeld,
+    heldConnectionsClosed() {
+      if (held.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => (onHeldClosed = resolve));
+    },
     release() {
       released = true;
       releaseAll();

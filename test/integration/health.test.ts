@@ -83,7 +83,7 @@ describe('public pages while Redis is down', () => {
 
   it('when a browser still sends an old session cookie, then the complaint form, receipt and tracking work all the same', async () => {
     const redisServer = await ownRedis();
-    const redis = createFailFastRedis(`redis://127.0.0.1:${redisServer.port}`);
+    const redis = createFailFastRedis(`redis://127.0.0.1:${redisServer.port}`, { commandTimeoutMs: ctx.config.REDIS_COMMAND_TIMEOUT_MS });
     redis.on('error', () => undefined);
     const queues = new Queues(redis, { prefix: 'public-down', attempts: 1 }, QUEUE_NAMES);
     const app = createApp({ ...ctx, redis, queues });

@@ -17,8 +17,10 @@ export function queueBoard(ctx: Context): Router {
   // session cookie is SameSite=Lax as well, so another site cannot send it with a PUT or POST.
   r.use((req, _res, next) => {
     if (['GET', 'HEAD'].includes(req.method)) return next();
+    // `Origin: null` (a sandboxed frame, a file page) or any text that is no URL is not our page.
     const origin = req.get('origin') ?? req.get('referer');
-    if (!origin || new URL(origin).host !== req.get('host')) return next(new ForbiddenError('cross_origin'));
+    const host = origin && URL.canParse(origin) ? new URL(origin).host : undefined;
+    if (!host || host !== req.get('host')) return next(new ForbiddenError('cross_origin'));
     next();
   });
   // The board's own page uses inline scripts; relax the policy for it alone.
@@ -26,6 +28,18 @@ export function queueBoard(ctx: Context): Router {
     res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; img-src 'self' data:; font-src 'self' data: https:");
     next();
   });
-  r.use(adapter.getRouter());
+  // The board is an Express app of its own: it switches req/res to its prototypes (its views
+  // folder, x-powered-by) and, mounted in a Router, never switches them back. Restore ours when
+  // it passes a request on, so our 404 and error pages render with our views.
+  const board = adapter.getRouter();
+  board.disable('x-powered-by');
+  r.use((req, res, next) => {
+    const [reqProto, resProto] = [Object.getPrototypeOf(req), Object.getPrototypeOf(res)];
+    board(req, res, (err?: unknown) => {
+      Object.setPrototypeOf(req, reqProto);
+      Object.setPrototypeOf(res, resProto);
+      next(err);
+    });
+  });
   return r;
 }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service';
 import { Case } from '../../src/cases/case.model';
 import { Complainant } from '../../src/cases/complainant.model';
+import { Representative } from '../../src/evaluation/representative.model';
 import { useTestApp } from '../helpers/app';
 import { givenUser } from '../helpers/builders';
 import { browser, formTokens } from '../helpers/http';
@@ -146,5 +147,45 @@ describe('the queue dashboard', () => {
     // The board itself still works, and the pages after it are ours again.
     expect((await b.agent.get('/admin/queues').expect(200)).text.toLowerCase()).toContain('bull');
     await b.agent.get('/admin/units').expect(200);
+  });
+});
+
+// Found by the fuzz pass (test/integration/fuzz.test.ts).
+describe('what the fuzz pass found', () => {
+  it.each([
+    ['multipart/form-data', 'no boundary'],
+    ['multipart/mixed; boundary=x', 'a multipart type that is no form'],
+    ['multipart/form-data; boundary=x', 'a part header that never ends'],
+  ])('when the complaint form comes as "%s" (%s), then 400 on the form, next to the attachments, and nothing is filed', async (type) => {
+    const { agent, csrf } = await visitor('/complaints/new');
+    const res = await agent
+      .post(`/complaints?_csrf=${encodeURIComponent(csrf)}`)
+      .set('Content-Type', type)
+      .send('--x\r\nContent-Disposition: form-data; name="description"\r\n');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="attachments-error">格式不正确<');
+    expectNoStack(res);
+    expect(await Case.countDocuments()).toBe(0);
+  });
+
+  it('when the representative import comes as a malformed multipart body, then 400 on its page and nothing is imported', async () => {
+    await givenUser('commission', { username: 'rep-import' });
+    const b = browser(t.app);
+    await b.login('rep-import');
+    const csrf = await b.csrf('/commission/representatives');
+    const res = await b.agent.post(`/commission/representatives/import?_csrf=${encodeURIComponent(csrf)}`).set('Content-Type', 'multipart/form-data').send('garbage');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('上传的内容不正确，请只选择一个文件。');
+    expectNoStack(res);
+    expect(await Representative.countDocuments()).toBe(0);
+  });
+
+  it('when a staff page is opened without a login at an address too long to carry back, then the redirect to login leaves it out', async () => {
+    const long = `/admin/queues?q=${'%7B'.repeat(4000)}`;
+    const res = await request(t.app).get(long);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/login');
+    // An ordinary address is still carried back.
+    expect((await request(t.app).get('/admin/queues?x=1')).headers.location).toBe('/login?next=%2Fadmin%2Fqueues%3Fx%3D1');
   });
 });

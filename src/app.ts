@@ -24,6 +24,7 @@ import { representativeRoutes } from './evaluation/representatives.routes';
 import { evaluationRoutes } from './evaluation/evaluation.routes';
 import { healthRoutes } from './health/health.routes';
 import { closeConnectionsWhileStopping, readyRoute } from './platform/http/graceful';
+import { refuseReservedFields } from './platform/http/body-guard';
 import { dependencyDown, errorHandler, notFound } from './platform/http/error-handler';
 import { isPublicPage } from './platform/http/request-kind';
 import { i18nMiddleware } from './i18n';
@@ -79,6 +80,13 @@ export function createApp(ctx: Context): express.Express {
   app.get('/static/vendor/chart.umd.js', (_req, res) => res.sendFile(require.resolve('chart.js/dist/chart.umd.js'), { maxAge: production ? '7d' : 0 }));
   app.use(cookieParser(ctx.config.SESSION_SECRET));
   app.use(i18nMiddleware);
+  // What the layout reads, set before anything can fail: every error page, whatever route it
+  // comes from (the queue dashboard, a body the parsers refuse), is drawn with the same layout.
+  app.use((req, res, next) => {
+    res.locals.path = req.path;
+    res.locals.homeByRole = HOME_BY_ROLE;
+    next();
+  });
   // Health answers even when sessions (Redis) are down: it is how operators see what is down.
   app.use(healthRoutes(ctx));
   app.get('/readyz', readyRoute);
@@ -86,6 +94,7 @@ export function createApp(ctx: Context): express.Express {
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
+  app.use(refuseReservedFields);
 
   // The API authenticates with Bearer tokens only; no session, no cookies, no CSRF.
   app.use('/api/v1', loadTokenUser, apiRoutes(ctx));
@@ -115,15 +124,13 @@ export function createApp(ctx: Context): express.Express {
     }),
   );
   app.use(loadSessionUser);
+  const csrf = csrfProtection(ctx.config.SESSION_SECRET, production);
   // The queue dashboard's own scripts send no CSRF token; it checks the role and the Origin itself.
-  app.use('/admin/queues', queueBoard(ctx));
-  app.use(csrfProtection(ctx.config.SESSION_SECRET, production));
+  // Its pages still get the token for reading (a GET changes nothing): the layout's logout form
+  // on an error page under it needs one.
+  app.use('/admin/queues', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? csrf(req, res, next) : next()), queueBoard(ctx));
+  app.use(csrf);
   app.use(calendarBanner(ctx));
-  app.use((req, res, next) => {
-    res.locals.path = req.path;
-    res.locals.homeByRole = HOME_BY_ROLE;
-    next();
-  });
 
   app.get('/', (_req, res) => res.render('home/index'));
   app.use(authRoutes(ctx));

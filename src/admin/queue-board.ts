@@ -1,3 +1,4 @@
+import type express from 'express';
 import { Router, type RequestHandler } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -12,7 +13,19 @@ function board(ctx: Context, readOnlyMode: boolean): RequestHandler {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(BASE);
   createBullBoard({ queues: ctx.queues.all().map((q) => new BullMQAdapter(q, { readOnlyMode })), serverAdapter: adapter });
-  return adapter.getRouter() as RequestHandler;
+  // The board is an Express app of its own: it switches req/res to its prototypes (its views
+  // folder, x-powered-by) and, mounted in a Router, never switches them back. Restore ours when
+  // it passes a request on, so our 404 and error pages render with our views.
+  const router = adapter.getRouter() as express.Express;
+  router.disable('x-powered-by');
+  return (req, res, next) => {
+    const [reqProto, resProto] = [Object.getPrototypeOf(req), Object.getPrototypeOf(res)];
+    router(req, res, (err?: unknown) => {
+      Object.setPrototypeOf(req, reqProto);
+      Object.setPrototypeOf(res, resProto);
+      next(err);
+    });
+  };
 }
 
 /**
@@ -30,10 +43,12 @@ export function queueBoard(ctx: Context): Router {
     if (['GET', 'HEAD'].includes(req.method)) return next();
     // The read-only board hides the buttons; this refuses the request itself, whatever sent it.
     if (req.user!.role !== 'admin') return next(new ForbiddenError('admin_only'));
-    // Its buttons send no CSRF token: accept changes only from our own pages. The session cookie
-    // is SameSite=Lax as well, so another site cannot send it with a PUT or POST.
+    // Its buttons send no CSRF token: accept changes only from our own pages (the session cookie
+    // is SameSite=Lax as well). `Origin: null` (a sandboxed frame, a file page) or any text that
+    // is no URL is not our page.
     const origin = req.get('origin') ?? req.get('referer');
-    if (!origin || new URL(origin).host !== req.get('host')) return next(new ForbiddenError('cross_origin'));
+    const host = origin && URL.canParse(origin) ? new URL(origin).host : undefined;
+    if (!host || host !== req.get('host')) return next(new ForbiddenError('cross_origin'));
     // Logged once answered, with the outcome: ids and the action only (job payloads hold ids too).
     res.on('finish', () => {
       ctx.logger.warn(

@@ -5,7 +5,7 @@ import { countyDate } from '../clock';
 import type { Context } from '../context';
 import { DATASET, datasetYear, datasetYears } from './dataset';
 import { NotFoundError, ValidationError } from '../platform/http/errors';
-import { fieldErrors, formFields, parseOrThrow } from '../platform/http/validate';
+import { fieldErrors, formBoolean, formFields, parseOrThrow } from '../platform/http/validate';
 import { SHIPPED_YEARS } from './holidays.data';
 import { CalendarInputError, dueDateInfo, getYear, isCalendarYear, listYears, MIN_YEAR, missingYears, updateYear } from './calendar.service';
 import { isIsoDate } from './working-days';
@@ -23,11 +23,18 @@ export const dueDateQuery = z.object({
     .refine((n) => n >= 1 && n <= MAX_WORKING_DAYS, { error: 'invalid' }),
 });
 
-// The lists are free text (one date per line); their dates are checked by the service.
+/** Missing is `required`, present but not text (a repeated field) is `invalid`. */
+const formText = (max: number) => z.string({ error: (iss) => (iss.input === undefined ? 'required' : 'invalid') }).max(max, { error: 'too_long' });
+
+// The lists are free text (one date per line); their dates are checked by the service. Every
+// field is required: the form always sends all three, and a missing list read as an empty one
+// would silently wipe that year's days off and move every deadline in it.
 const yearForm = z.object({
-  holidays: z.string({ error: 'invalid' }).max(20000, { error: 'too_long' }).default(''),
-  workdays: z.string({ error: 'invalid' }).max(20000, { error: 'too_long' }).default(''),
-  source: z.string({ error: 'invalid' }).trim().max(200, { error: 'too_long' }).default(''),
+  holidays: formText(20000),
+  workdays: formText(20000),
+  source: formText(200).trim(),
+  // The box the administrator ticks to save a year without any day off.
+  confirmNoHolidays: formBoolean.optional(),
 });
 
 /** One date per line; commas and spaces are forgiven, since dates get pasted from notices and sheets. */
@@ -118,7 +125,7 @@ export function calendarAdminRoutes(): Router {
     void _csrf;
     try {
       const input = parseOrThrow(yearForm, body);
-      await updateYear(year, splitDates(input.holidays), splitDates(input.workdays), req.user!.id, input.source);
+      await updateYear(year, splitDates(input.holidays), splitDates(input.workdays), req.user!.id, input.source, { allowNoHolidays: input.confirmNoHolidays === true });
       // Post/redirect/get: a reload does not post the form again.
       res.redirect(303, `/admin/calendar?saved=${year}`);
     } catch (err) {

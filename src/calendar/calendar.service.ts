@@ -118,11 +118,20 @@ export function checkYearLists(year: number, holidays: readonly string[], workda
 
 /**
  * Replaces one year's lists (adding the year when new, e.g. once the next notice is out).
- * `source` is left as it was when not given.
+ * `source` is left as it was when not given. A year without any day off moves every deadline
+ * in it (and no year has none), so it is saved only when the caller says it is meant.
  */
-export async function updateYear(year: number, holidays: readonly string[], workdays: readonly string[], userId: Types.ObjectId, source?: string) {
+export async function updateYear(
+  year: number,
+  holidays: readonly string[],
+  workdays: readonly string[],
+  userId: Types.ObjectId,
+  source?: string,
+  { allowNoHolidays = false }: { allowNoHolidays?: boolean } = {},
+) {
   if (!isCalendarYear(year)) throw new ValidationError({ year: 'invalid' });
   const lists = checkYearLists(year, holidays, workdays);
+  if (!lists.holidays.length && !allowNoHolidays) throw new CalendarInputError({ holidays: 'confirm_no_holidays' }, {});
   const set: Record<string, unknown> = { ...lists, updatedBy: userId };
   if (source !== undefined) set.source = source;
   return CalendarYear.findOneAndUpdate({ year }, { $set: set }, { upsert: true, returnDocument: 'after' }).lean();

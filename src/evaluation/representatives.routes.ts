@@ -49,7 +49,9 @@ function acceptImportFile(): RequestHandler {
         res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'file_too_large' : 'invalid_upload';
         return next();
       }
-      next(err);
+      // Anything else is busboy refusing a malformed body (memory storage cannot fail): the sender's mistake.
+      res.locals.uploadError = 'invalid_upload';
+      next();
     });
   };
 }

@@ -223,6 +223,7 @@ export const en: Messages = {
     rule: 'A period starts counting on the day after its start and ends at the end of its Nth working day (county time).',
     holidays: 'Days off', holidaysHint: 'One date per line (YYYY-MM-DD): every day of each holiday, weekend days included.',
     workdays: 'Make-up working days', workdaysHint: 'One date per line (YYYY-MM-DD): only Saturdays or Sundays declared working days.',
+    confirmNoHolidays: 'This year has no day off at all (tick only if the list is meant to be empty: every deadline in the year changes)',
     save: 'Save', back: 'Back',
   },
   campaign: {
@@ -281,6 +282,7 @@ export const en: Messages = {
     413: 'What you sent is too large.', 429: 'Too many requests; please wait and try again.', 500: 'Internal error; please try again later.', 503: 'The service is temporarily unavailable; please try again later.',
     csrf_invalid: 'This page has expired or came from elsewhere; reload it and submit again.',
     fix: 'Please correct the fields marked in red.',
+    415: 'The encoding or character set of what you sent is not supported.', fields: 'What is wrong:',
   },
   field: {
     required: 'Required', too_short: 'Too short', too_long: 'Too long', invalid: 'Invalid format', unknown_category: 'Choose a valid category',
@@ -299,5 +301,8 @@ export const en: Messages = {
     before_campaign_start: 'is before the campaign started',
     too_many_words: 'At most 20 entries', word_too_long: 'Each entry up to 30 characters', invalid_priority: 'Choose a priority', days_range: 'From 1 to 366 working days', reminder_days: 'At most 5 entries, each a whole number from 1 to 30',
     rule_matches_all: 'A rule without conditions would match every case',
+    invalid_json: 'Not valid JSON', too_large: 'Too large', too_many_fields: 'Too many fields (at most 1000)', unsupported_charset: 'Only the UTF-8 character set is accepted',
+    unsupported_encoding: 'This content encoding (Content-Encoding) is not supported', invalid_encoding: 'Malformed percent-encoding in the address', incomplete: 'Incomplete', reserved_name: 'This field name may not be used',
+    confirm_no_holidays: 'Emptying the year\'s days off moves every deadline in it: if that is intended, tick the confirmation box below and save again',
   },
 };

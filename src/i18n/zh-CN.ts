@@ -222,6 +222,7 @@ export const zhCN = {
     rule: '期限自起算日的次日开始计算，到第 N 个工作日结束（县时间）。',
     holidays: '放假日期', holidaysHint: '每行一个日期（YYYY-MM-DD），列出放假期间的每一天，含其中的周末。',
     workdays: '调休上班日期', workdaysHint: '每行一个日期（YYYY-MM-DD），只能是调为上班的周六或周日。',
+    confirmNoHolidays: '确认本年度没有任何放假日期（仅在确需清空时勾选：清空后该年度的所有期限都会改变）',
     save: '保存', back: '返回',
   },
   campaign: {
@@ -280,6 +281,7 @@ export const zhCN = {
     413: '提交的内容过大。', 429: '操作过于频繁，请稍后再试。', 500: '系统内部错误，请稍后再试。', 503: '服务暂时不可用，请稍后再试。',
     csrf_invalid: '页面已过期或来源不正确，请刷新页面后重新提交。',
     fix: '请修改标红的内容后再提交。',
+    415: '无法识别提交内容的编码或字符集。', fields: '有误之处：',
   },
   field: {
     required: '必填', too_short: '内容太短', too_long: '内容太长', invalid: '格式不正确', unknown_category: '请选择有效的类别',
@@ -298,6 +300,9 @@ export const zhCN = {
     before_campaign_start: '早于活动开始日期',
     too_many_words: '最多 20 项', word_too_long: '每项不超过 30 个字', invalid_priority: '请选择紧急程度', days_range: '须为 1 至 366 个工作日', reminder_days: '最多 5 项，每项为 1 至 30 的整数',
     rule_matches_all: '规则没有任何条件，会匹配所有案件',
+    invalid_json: '不是有效的 JSON', too_large: '内容过大', too_many_fields: '字段过多（最多 1000 个）', unsupported_charset: '只接受 UTF-8 字符集',
+    unsupported_encoding: '不支持此内容编码（Content-Encoding）', invalid_encoding: '地址中的百分号编码不正确', incomplete: '内容不完整', reserved_name: '不能使用此字段名',
+    confirm_no_holidays: '清空全年放假日期会改变该年度所有期限：确需清空，请勾选下方的确认框后再保存',
   },
 };
 export type Messages = typeof zhCN;

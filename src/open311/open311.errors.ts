@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
-import { AppError, ValidationError } from '../platform/http/errors';
+import { clientError } from '../platform/http/error-handler';
+import { ValidationError } from '../platform/http/errors';
 import { formatOfPath, sendOpen311 } from './open311.serializer';
 
 /** One entry of the spec's error list; `code` is the HTTP status, as the spec suggests. */
@@ -54,6 +55,14 @@ const REASONS: Record<string, string> = {
   invalid_status: 'must be open or closed',
   end_before_start: 'must not be earlier than start_date',
   span_too_long: 'the range from start_date to end_date may not span more than 90 days',
+  invalid_json: 'is not valid JSON',
+  too_large: 'is too large',
+  too_many_fields: 'has too many fields',
+  unsupported_charset: 'names a character set other than UTF-8',
+  unsupported_encoding: 'names a content encoding other than gzip, deflate, br or identity',
+  invalid_encoding: 'has a malformed percent-encoding',
+  incomplete: 'ended before its announced length',
+  reserved_name: 'is a name that may not be used as a field',
 };
 
 /** "description: too_short (is too short, 10 to 4000 characters)": the field, the reason key, words. */
@@ -83,11 +92,12 @@ function toEntries(err: unknown): { status: number; errors: Open311ErrorEntry[] 
     const errors = fields.length ? fields.map(([f, r]) => ({ code: 400, description: describeField(f, r) })) : [{ code: 400, description: err.message }];
     return { status: 400, errors };
   }
-  if (err instanceof AppError) return { status: err.status, errors: [{ code: err.status, description: err.message }] };
-  // The body parsers run before our router (app.ts) and mark client mistakes with a 4xx status.
-  const e = err as { type?: string; status?: number; expose?: boolean; message?: string } | undefined;
-  if (e?.type === 'entity.parse.failed') return { status: 400, errors: [{ code: 400, description: 'the request body is not valid JSON' }] };
-  if (e?.expose && e.status && e.status >= 400 && e.status < 500) return { status: e.status, errors: [{ code: e.status, description: e.message ?? 'bad request' }] };
+  // The body parsers and the router run before our routes (app.ts) and mark client mistakes with a 4xx status.
+  const client = clientError(err);
+  if (client?.fields) {
+    return { status: client.status, errors: Object.entries(client.fields).map(([f, r]) => ({ code: client.status, description: describeField(f, r) })) };
+  }
+  if (client) return { status: client.status, errors: [{ code: client.status, description: client.message }] };
   return { status: 500, errors: [{ code: 500, description: 'internal error, please try again later' }] };
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PRIORITIES } from './deadline-policy.model';
 import { REJECT_REASONS } from './triage.service';
+import { isIsoDate } from '../platform/dates';
 import { optionalText } from '../platform/http/validate';
-
 
 export const assignInput = z.object({
   unitId: z.string({ error: 'required' }).regex(/^[a-f0-9]{24}$/, { error: 'unknown_unit' }),
@@ -28,7 +28,8 @@ export const rejectInput = z.object({
 });
 
 export const duePreviewInput = z.object({
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'invalid_date' }).optional(),
+  // A real date, not only its shape: 2026-02-30 would reach the day counter and fail there.
+  from: z.string({ error: 'invalid_date' }).refine(isIsoDate, { error: 'invalid_date' }).optional(),
   workingDays: z.coerce.number({ error: 'invalid' }).int({ error: 'invalid' }).min(1, { error: 'out_of_range' }).max(366, { error: 'out_of_range' }),
 });
 

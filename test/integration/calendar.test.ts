@@ -151,3 +151,46 @@ describe('the administrator edits a year', () => {
     await admin.agent.get('/admin/calendar/1899').expect(404);
   });
 });
+
+// Issue 12, finding 6: a form with a field missing read as an empty list and wiped the year.
+describe('an edit that would empty a year', () => {
+  const form = async (year: number) => ({ _csrf: await admin.csrf(`/admin/calendar/${year}`), holidays: shipped2026.holidays.join('\n'), workdays: shipped2026.workdays.join('\n'), source: 'test' });
+  const unchanged = async () => {
+    const after = await CalendarYear.findOne({ year: 2026 }).lean();
+    expect(after!.holidays).toEqual(shipped2026.holidays);
+    expect(after!.workdays).toEqual(shipped2026.workdays);
+    expect(after!.source).toBe(shipped2026.source);
+    expect(after!.updatedBy ?? null).toBeNull();
+    expect((await due('2026-02-13', 5).expect(200)).body).toEqual({ due: '2026-02-27', provisional: false });
+  };
+
+  it.each(['holidays', 'workdays', 'source'])('when the form comes without "%s", then 400 names it as required and the year is unchanged', async (field) => {
+    const fields: Record<string, string> = await form(2026);
+    delete fields[field];
+    const res = await admin.agent.post('/admin/calendar/2026').type('form').send(fields);
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(new RegExp(`id="${field}-error">必填<`));
+    await unchanged();
+  });
+
+  it('when every day off is deleted without the confirmation, then 400 says what it would do and the year is unchanged', async () => {
+    const res = await postYear(2026, { holidays: [], workdays: [] });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="holidays-error">清空全年放假日期会改变该年度所有期限：确需清空，请勾选下方的确认框后再保存<');
+    expect(res.text).toContain('name="confirmNoHolidays"');
+    await unchanged();
+  });
+
+  it('when every day off is deleted with the confirmation ticked, then the year is saved without days off', async () => {
+    const res = await admin.agent
+      .post('/admin/calendar/2026')
+      .type('form')
+      .send({ ...(await form(2026)), holidays: '', workdays: '', confirmNoHolidays: 'on' });
+    expect(res.status).toBe(303);
+    const saved = await CalendarYear.findOne({ year: 2026 }).lean();
+    expect(saved!.holidays).toEqual([]);
+    expect(saved!.workdays).toEqual([]);
+    // Monday to Friday only: 02-16 .. 02-20 are working days now.
+    expect((await due('2026-02-13', 5).expect(200)).body).toEqual({ due: '2026-02-20', provisional: false });
+  });
+});

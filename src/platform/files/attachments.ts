@@ -73,7 +73,11 @@ export function acceptAttachments(): RequestHandler {
         res.locals.uploadError = new ValidationError({ attachments: reason });
         return next();
       }
-      next(err);
+      // Anything else is busboy refusing a malformed body (no boundary, a broken part header, an
+      // early end): the sender's mistake, shown on the form like the others. Memory storage
+      // itself cannot fail.
+      res.locals.uploadError = new ValidationError({ attachments: 'invalid' });
+      next();
     });
   };
 }

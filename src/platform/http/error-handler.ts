@@ -16,20 +16,46 @@ export function dependencyDown(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * What body-parser (its `type`) and the router (a URIError from a path parameter) reject before
+ * any route runs, as our error: the code, and the part of the request at fault with its reason.
+ */
+const CLIENT_ERRORS: Record<string, { code: string; field: string; reason: string }> = {
+  'entity.parse.failed': { code: 'invalid_json', field: 'body', reason: 'invalid_json' },
+  'entity.too.large': { code: 'payload_too_large', field: 'body', reason: 'too_large' },
+  'parameters.too.many': { code: 'too_many_fields', field: 'body', reason: 'too_many_fields' },
+  'charset.unsupported': { code: 'unsupported_charset', field: 'content-type', reason: 'unsupported_charset' },
+  'encoding.unsupported': { code: 'unsupported_encoding', field: 'content-encoding', reason: 'unsupported_encoding' },
+  'request.size.invalid': { code: 'bad_request', field: 'content-length', reason: 'invalid' },
+  'request.aborted': { code: 'bad_request', field: 'body', reason: 'incomplete' },
+  URIError: { code: 'invalid_path', field: 'path', reason: 'invalid_encoding' },
+};
+
+/**
+ * A client's mistake caught by the HTTP layer (body-parser, the router, http-errors): it carries a
+ * 4xx `status`/`statusCode`. Without this it would be answered as our own failure, a 500.
+ */
+export function clientError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; name?: unknown } | null | undefined;
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  if (status === undefined || status < 400 || status > 499) return undefined;
+  const known = CLIENT_ERRORS[typeof e?.type === 'string' ? e.type : ''] ?? (e?.name === 'URIError' ? CLIENT_ERRORS.URIError : undefined);
+  if (known) return new AppError(status, known.code, known.code, { [known.field]: known.reason });
+  return new AppError(status, 'bad_request', 'bad_request');
+}
+
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
 export function errorHandler(isProduction: boolean): ErrorRequestHandler {
   return (err, req, res, _next) => {
     void _next;
     let appError: AppError;
-    if (err instanceof AppError) {
-      appError = err;
-    } else if ((err as { code?: string })?.code === 'EBADCSRFTOKEN') {
+    const client = clientError(err);
+    if ((err as { code?: string })?.code === 'EBADCSRFTOKEN') {
       appError = new AppError(403, 'csrf_invalid', 'csrf_invalid');
-    } else if ((err as { type?: string })?.type === 'entity.parse.failed') {
-      appError = new AppError(400, 'invalid_json', 'invalid_json');
-    } else if ((err as { type?: string })?.type === 'entity.too.large') {
-      appError = new AppError(413, 'payload_too_large', 'payload_too_large');
+    } else if (client) {
+      appError = client;
     } else {
       const down = dependencyDown(err);
       appError = down
@@ -53,6 +79,15 @@ export function errorHandler(isProduction: boolean): ErrorRequestHandler {
       res.json({ error: appError.code, message: appError.message, fields: appError.fields, detail });
       return;
     }
-    res.render('errors/error', { status: appError.status, code: appError.code, detail });
+    // A page that cannot be drawn must not fall through to Express's own handler, which prints
+    // the stack: answer in plain words instead.
+    res.render('errors/error', { status: appError.status, code: appError.code, fields: appError.fields ?? {}, detail }, (renderErr, html) => {
+      if (renderErr) {
+        req.log?.error({ err: renderErr }, 'error_page.failed');
+        res.type('text/plain; charset=utf-8').send(`${appError.status} ${appError.code}`);
+        return;
+      }
+      res.send(html);
+    });
   };
 }

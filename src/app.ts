@@ -76,8 +76,10 @@ export function createApp(ctx: Context): express.Express {
     }),
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: production ? '7d' : 0 }));
-  // Chart.js, served by the app itself (no CDN).
-  app.get('/static/vendor/chart.umd.js', (_req, res) => res.sendFile(require.resolve('chart.js/dist/chart.umd.js'), { maxAge: production ? '7d' : 0 }));
+  // Chart.js, served by the app itself (no CDN). Its package exports no `dist/chart.umd.js`
+  // (require.resolve of that path throws), so the file is found next to its main entry.
+  const chartJs = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js');
+  app.get('/static/vendor/chart.umd.js', (_req, res) => res.sendFile(chartJs, { maxAge: production ? '7d' : 0 }));
   app.use(cookieParser(ctx.config.SESSION_SECRET));
   app.use(i18nMiddleware);
   // What the layout reads, set before anything can fail: every error page, whatever route it

@@ -63,6 +63,10 @@ export function queueBoard(ctx: Context): Router {
     res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; img-src 'self' data:; font-src 'self' data: https:");
     next();
   });
-  r.use((req, res, next) => (req.user!.role === 'admin' ? operator : viewer)(req, res, next));
+  // Named like Express's own wrapper of a mounted app, so the access matrix lists the board as one
+  // sub-application (platform/http/route-table.ts).
+  r.use(function mounted_app(req, res, next) {
+    (req.user!.role === 'admin' ? operator : viewer)(req, res, next);
+  });
   return r;
 }

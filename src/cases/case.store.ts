@@ -36,6 +36,12 @@ export async function markCase(id: Types.ObjectId | string, flags: CaseFlags, gu
   return res.modifiedCount === 1;
 }
 
+/** Redis lost its queued jobs: every case still waiting to be routed is routed again. */
+export async function markRoutingLost(): Promise<number> {
+  const res = await Case.updateMany({ status: 'submitted', routingQueued: true }, { $set: { routingQueued: false } });
+  return res.modifiedCount;
+}
+
 /** Records deadline steps as done (skipped ones too), so no sweep takes them again. */
 export async function markStepsDone(id: Types.ObjectId | string, keys: string[]): Promise<void> {
   if (keys.length) await Case.updateOne({ _id: id }, { $addToSet: { stepsDone: { $each: keys } } });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findUnroutedCases } from '../cases/case.service';
-import { markCase } from '../cases/case.store';
+import { markCase, markRoutingLost } from '../cases/case.store';
 import { defineJob } from '../platform/jobs/define-job';
 import { routeCase } from './routing.service';
 
@@ -20,5 +20,6 @@ export const routeCaseJob = defineJob<{ caseId: string }>({
     queued: async ({ caseId }) => {
       await markCase(caseId, { routingQueued: true });
     },
+    lost: markRoutingLost,
   },
 });

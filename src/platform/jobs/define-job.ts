@@ -46,6 +46,12 @@ export interface JobDefinition<P> {
   pending?: {
     find(limit: number, ctx: Pick<Context, 'clock'>): Promise<P[]>;
     queued?(payload: P): Promise<void>;
+    /**
+     * Redis lost its data (restarted empty, flushed, evicted, failed over): mark every piece of
+     * this job's owed work as not queued, so `find` returns it again; returns how many. Only for
+     * work recorded as queued by a flag; work found by its state needs nothing.
+     */
+    lost?(): Promise<number>;
   };
 }
 

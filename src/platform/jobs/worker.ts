@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { withTimeout } from '../../db';
 import { createWorkerRedis } from '../../redis';
 import type { AnyJob, JobContext } from './define-job';
+import { recoverLostWork } from './lost-work';
 import { declareSchedules, scheduleState } from './schedules';
 
 export interface RunningWorkers {
@@ -72,7 +73,8 @@ export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<Ru
     return worker;
   });
 
-  const stopKeeping = keepSchedules(ctx, [connection, ctx.queues.connection]);
+  const stopKeeping = keepSchedules(ctx, connection, [connection, ctx.queues.connection]);
+  await recoverLostWork(ctx, connection).catch((err: Error) => ctx.logger.warn({ err: err.message }, 'jobs.lost_check_failed'));
   await declareSchedules(ctx, jobs);
   return {
     workers,
@@ -100,7 +102,7 @@ export async function startWorkers(ctx: JobContext, concurrency = 4): Promise<Ru
  * worker restarts. So every SCHEDULE_CHECK_SECONDS, and whenever a connection comes back, declare
  * again whatever is missing. Returns the function that stops it.
  */
-function keepSchedules(ctx: JobContext, connections: Redis[]): () => void {
+function keepSchedules(ctx: JobContext, redis: Redis, connections: Redis[]): () => void {
   let running = false;
   let again = false;
   const check = async (why: string) => {
@@ -110,6 +112,7 @@ function keepSchedules(ctx: JobContext, connections: Redis[]): () => void {
     }
     running = true;
     try {
+      await recoverLostWork(ctx, redis);
       const { missing } = await withTimeout(scheduleState(ctx.queues, ctx.registry.jobs), ctx.config.ENQUEUE_TIMEOUT_MS);
       if (missing.length) {
         await withTimeout(declareSchedules(ctx, ctx.registry.jobs, missing), ctx.config.ENQUEUE_TIMEOUT_MS);

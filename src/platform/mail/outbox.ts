@@ -104,5 +104,6 @@ export const sendMailJob = defineJob<{ notificationId: string }>({
     queued: async ({ notificationId }) => {
       await Notification.updateOne({ _id: notificationId }, { $set: { queued: true } });
     },
+    lost: async () => (await Notification.updateMany({ status: 'pending', queued: true }, { $set: { queued: false } })).modifiedCount,
   },
 });

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Context } from '../../context';
 import { withTimeout } from '../../db';
 import { TooManyRequestsError } from './errors';
-import { hitLimit, peekLimit } from './rate-limit';
+import { hitLimit, refundLimit } from './rate-limit';
 
 /**
  * Per-IP flood protection, counted in Redis so every web process shares the count. When Redis
@@ -33,15 +33,17 @@ export function limitPerIp(ctx: Pick<Context, 'redis' | 'config' | 'logger'>, na
 export function limitMissesPerIp(ctx: Pick<Context, 'redis' | 'config' | 'logger'>, name: string, max: number, windowSeconds: number): RequestHandler {
   return async (req, res, next) => {
     const key = `${ctx.config.REDIS_PREFIX}:limit:${name}:${req.ip ?? 'unknown'}`;
+    // Counted before the look-up (one atomic increment), so parallel guesses cannot all pass a
+    // check made before any of them was counted; an answer that was not a miss gives its count back.
     try {
-      const limit = await withTimeout(peekLimit(ctx.redis, key, max), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
-      if (limit.blocked) return next(new TooManyRequestsError(limit.retryAfterSeconds || windowSeconds));
+      const limit = await withTimeout(hitLimit(ctx.redis, key, max, windowSeconds), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
+      if (limit.blocked) return next(new TooManyRequestsError(limit.retryAfterSeconds));
     } catch (err) {
       ctx.logger.warn({ limit: name, err: (err as Error).message }, 'limit.unavailable');
       return next();
     }
     res.on('finish', () => {
-      if (res.statusCode === 404) hitLimit(ctx.redis, key, max, windowSeconds).catch(() => undefined);
+      if (res.statusCode !== 404) refundLimit(ctx.redis, key).catch(() => undefined);
     });
     next();
   };

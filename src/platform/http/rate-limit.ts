@@ -20,12 +20,6 @@ export async function hitLimit(redis: Redis, key: string, max: number, windowSec
   return { count, blocked: count > max, retryAfterSeconds: ttl > 0 ? ttl : windowSeconds };
 }
 
-export async function peekLimit(redis: Redis, key: string, max: number): Promise<Limit> {
-  const [count, ttl] = await Promise.all([redis.get(key), redis.ttl(key)]);
-  const n = Number(count ?? 0);
-  return { count: n, blocked: n >= max, retryAfterSeconds: ttl > 0 ? ttl : 0 };
-}
-
 /**
  * Gives one hit back (an attempt that turned out legitimate). Only an existing, positive count is
  * lowered: a DECR on an expired key would leave a negative count without expiry, a permanent credit.

@@ -130,6 +130,16 @@ describe('attack: the ballot form and API', () => {
     expect(statuses).toContain(429);
   });
 
+  it('when 60 wrong codes are tried at once from one address, then no more than the limit are looked up, and a right code still counts nothing', async () => {
+    const { otherCode } = await votingEvaluation();
+    // Right codes first: they give their count back, so they never use up the allowance.
+    for (let i = 0; i < 5; i++) await request(t.app).get(`/api/v1/ballots/${otherCode}`).expect(200);
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => request(t.app).get(`/api/v1/ballots/PARA-L${String(i).padStart(3, '0')}-XXXX`)));
+    const count = (s: number) => answers.filter((a) => a.status === s).length;
+    expect(count(404)).toBe(t.ctx.config.BALLOT_MISS_LIMIT_PER_10MIN);
+    expect(count(429)).toBe(60 - t.ctx.config.BALLOT_MISS_LIMIT_PER_10MIN);
+  });
+
   it('when a member votes, then the access log never holds their one-time code (anyone reading logs could read or change the ballot)', async () => {
     const { otherCode } = await votingEvaluation();
     const lines: string[] = [];

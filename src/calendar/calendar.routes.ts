@@ -94,7 +94,8 @@ export function calendarAdminRoutes(): Router {
     const parsed = importInput.safeParse(formFields(req.body).fields);
     const year = parsed.success ? parsed.data.year : Number((req.body as Record<string, unknown>)?.year);
     const data = isCalendarYear(year) ? datasetYear(year) : null;
-    if (!data) throw new NotFoundError();
+    // No year, or one the dataset does not hold: a bad form, named as such (not "no such page").
+    if (!data) throw new ValidationError({ year: Number.isFinite(year) ? 'invalid' : 'required' });
     if (!parsed.success) return renderImport(res, year, formFields(req.body).fields, fieldErrors(parsed.error.issues), 400);
     // The notice's title and number (its first lines) name the source; the dataset is credited.
     const title = parsed.data.notice.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 2).join('，').slice(0, 200);

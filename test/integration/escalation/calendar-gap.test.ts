@@ -63,6 +63,10 @@ describe('a year missing from the calendar', () => {
     expect(page.text).toContain('2025-01-28 春节');
     const csrf = await admin.csrf('/admin/calendar/import?year=2025');
     await admin.agent.post('/admin/calendar/import').type('form').send({ _csrf: csrf, year: '2025', notice: '' }).expect(400);
+    // No year, or one the dataset does not hold, is a bad form naming the year (it was a 404).
+    expect((await admin.agent.post('/admin/calendar/import').type('form').send({ _csrf: csrf })).text).toContain('必填');
+    await admin.agent.post('/admin/calendar/import').type('form').send({ _csrf: csrf }).expect(400);
+    await admin.agent.post('/admin/calendar/import').type('form').send({ _csrf: csrf, year: '1999', notice: '国务院办公厅关于1999年部分节假日安排的通知' }).expect(400);
     expect(await CalendarYear.countDocuments({ year: 2025 })).toBe(0);
     await admin.agent
       .post('/admin/calendar/import')

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import type { Types } from 'mongoose';
 import { createApiToken } from '../../src/auth/auth.service';
 import { Case } from '../../src/cases/case.model';
 import type { Context } from '../../src/context';
@@ -19,9 +20,19 @@ export async function assignedCase(ctx: Context, unitCode: string, description =
   const unit = await unitByCode(unitCode);
   const filed = await fileComplaint(ctx, { categoryCode: 'efficiency', unitId: String(unit._id), description, ...FILER }, { channel: 'web' });
   await until(() => Case.findOne({ _id: filed.id, noticeId: { $ne: null } }).lean());
-  // The notice's listener puts the case on the escalation watch list right after; wait for it too.
-  await until(() => Watch.findById(filed.id).lean());
+  await watchCaughtUp(filed.id);
   return filed;
+}
+
+/**
+ * The lifecycle listener puts the case on the escalation watch list right after each change; a
+ * sweep run before it wrote the latest version sees an older picture. Waits until it caught up.
+ */
+export async function watchCaughtUp(caseId: Types.ObjectId | string): Promise<void> {
+  await until(async () => {
+    const [c, w] = await Promise.all([Case.findById(caseId, { timeline: 1 }).lean(), Watch.findById(caseId).lean()]);
+    return c && w && w.version === c.timeline.length ? w : null;
+  });
 }
 
 /** An API client for a new user of the role (unit staff bound to `unitCode`). */

@@ -9,7 +9,7 @@ import { assignCase } from '../../../src/routing/assignment.service';
 import { headEmail, unitEmail } from '../../../src/seed/seed.service';
 import { useTestApp } from '../../helpers/app';
 import { unitByCode } from '../../helpers/builders';
-import { apiAs, assignedCase, REPORT } from '../../helpers/cases';
+import { apiAs, assignedCase, REPORT, watchCaughtUp } from '../../helpers/cases';
 import { until } from '../../helpers/wait';
 
 const t = useTestApp({ smtp: true, workers: true });
@@ -50,6 +50,7 @@ describe('the ladder', () => {
     const unit = await unitByCode('CM03');
     await assignCase(t.ctx, filed.id, { unitId: String(unit._id), priority: 'urgent', workingDays: 3, by: { kind: 'system' } });
     await until(() => Case.findOne({ _id: filed.id, noticeId: { $ne: null } }).lean());
+    await watchCaughtUp(filed.id);
     return filed; // deadline Friday 02-13
   }
 

@@ -7,6 +7,7 @@ import { unitByCode } from '../helpers/builders';
 import { FILER } from '../helpers/cases';
 import { startHoldingSmtp, type HoldingSmtp } from '../helpers/holding-smtp';
 import { processEnv, startProcess, type AppProcess } from '../helpers/processes';
+import { freePort } from '../helpers/servers';
 import { until } from '../helpers/wait';
 
 // A worker process killed outright (SIGKILL: no chance to finish anything) in the middle of its
@@ -14,7 +15,8 @@ import { until } from '../helpers/wait';
 const t = useTestApp();
 const started: AppProcess[] = [];
 let smtp: HoldingSmtp | undefined;
-const LOCK = { JOB_LOCK_MS: '3000' }; // a killed worker's jobs come back after 3 s, not 60
+const LOCK = { JOB_LOCK_MS: '3000' };
+const WORKER_CONCURRENCY = 4; // startWorkers' default in the worker process // a killed worker's jobs come back after 3 s, not 60
 
 afterEach(async () => {
   for (const p of started.splice(0)) {
@@ -69,7 +71,7 @@ describe('a worker killed in the middle of its work', () => {
     expect(new Set(smtp.accepted).size).toBe(smtp.accepted.length);
   });
 
-  it('when it dies while routing and noticing a batch, then after a restart every case is assigned once, notices are numbered without gaps, and every mail goes once', async () => {
+  it('when it dies while routing and noticing a batch, then after a restart every case is assigned once, notices are numbered without gaps, and every mail goes (again only if it was in flight)', async () => {
     smtp = await startHoldingSmtp();
     smtp.release(); // mails go through at once here: the kill lands in routing and numbering
     const ids = await file(6);
@@ -88,6 +90,25 @@ describe('a worker killed in the middle of its work', () => {
     }
     const notices = await Notice.find({ caseId: { $in: ids } }).lean();
     expect(notices.map((n) => n.seq).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Every mail went. A kill that lands after the SMTP server took a mail and before its record
+    // was marked sent makes the next worker send that one again (at most the jobs in flight);
+    // nothing else is sent twice.
+    expect(new Set(smtp.accepted).size).toBe(owed.length);
+    expect(smtp.accepted.length - owed.length).toBeLessThanOrEqual(WORKER_CONCURRENCY);
+  });
+});
+
+describe('SMTP that refuses connections', () => {
+  it('when no SMTP server listens, then each mail is retried, and goes once when the server is up', async () => {
+    const port = await freePort();
+    smtp = undefined;
+    const w = await startProcess('worker', processEnv(t.ctx.config, { SMTP_URL: `smtp://127.0.0.1:${port}`, ...LOCK }));
+    started.push(w);
+    const [id] = await file(1);
+    await w.waitForLog(/"msg":"job\.failed"/, 30000); // refused; to be retried
+    smtp = await startHoldingSmtp(port);
+    smtp.release();
+    const owed = await allDone([id!]);
     expect(smtp.accepted).toHaveLength(owed.length);
     expect(new Set(smtp.accepted).size).toBe(smtp.accepted.length);
   });

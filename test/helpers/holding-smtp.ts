@@ -19,7 +19,7 @@ export interface HoldingSmtp {
  * An SMTP server that holds every mail in the middle of its DATA until `release()`: the sending job
  * stays running, which is how a test catches a worker with a job in flight.
  */
-export async function startHoldingSmtp(): Promise<HoldingSmtp> {
+export async function startHoldingSmtp(listenPort = 0): Promise<HoldingSmtp> {
   const accepted: string[] = [];
   const closed = new Set<string>();
   const held = new Set<string>();
@@ -56,7 +56,7 @@ export async function startHoldingSmtp(): Promise<HoldingSmtp> {
       }, callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', () => resolve()));
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,

@@ -24,16 +24,34 @@ const (
 	maxMessage  = 48 << 20 // MongoDB's maxMessageSizeBytes
 )
 
-var writeLock sync.Mutex
+// One lock per database: FerretDB's SQLite backend keeps each database in its own file, and a
+// lost update can only happen between commands on the same document, so commands on different
+// databases (e.g. parallel test workers) need not wait for each other.
+var (
+	locksMu sync.Mutex
+	locks   = map[string]*sync.Mutex{}
+)
 
-// serialized reports whether the OP_MSG body holds a command that must run alone.
-func serialized(opCode int32, body []byte) bool {
+func lockFor(db string) *sync.Mutex {
+	locksMu.Lock()
+	defer locksMu.Unlock()
+	l, ok := locks[db]
+	if !ok {
+		l = &sync.Mutex{}
+		locks[db] = l
+	}
+	return l
+}
+
+// serialized reports whether the OP_MSG body holds a command that must run alone, and the
+// database it runs in ("" when it cannot be read: then all such commands share one lock).
+func serialized(opCode int32, body []byte) (bool, string) {
 	if opCode != opMsg || len(body) < 4+1+4+1 {
-		return false
+		return false, ""
 	}
 	// body: flagBits(4) | section kind(1) | BSON document: length(4) | type(1) | key cstring ...
 	if body[4] != 0 {
-		return false
+		return false, ""
 	}
 	doc := body[5:]
 	keyStart := 4 + 1
@@ -43,9 +61,73 @@ func serialized(opCode int32, body []byte) bool {
 	}
 	switch string(doc[keyStart:end]) {
 	case "update", "findAndModify", "findandmodify":
-		return true
+		return true, databaseOf(doc)
 	}
-	return false
+	return false, ""
+}
+
+// databaseOf reads the top-level "$db" string of a BSON document; "" if absent or unreadable.
+func databaseOf(doc []byte) string {
+	if len(doc) < 5 {
+		return ""
+	}
+	size := int(binary.LittleEndian.Uint32(doc[0:4]))
+	if size > len(doc) || size < 5 {
+		return ""
+	}
+	i := 4
+	for i < size-1 {
+		kind := doc[i]
+		i++
+		keyEnd := i
+		for keyEnd < size && doc[keyEnd] != 0 {
+			keyEnd++
+		}
+		if keyEnd >= size {
+			return ""
+		}
+		key := string(doc[i:keyEnd])
+		i = keyEnd + 1
+		n := valueSize(kind, doc[i:size])
+		if n < 0 {
+			return ""
+		}
+		if key == "$db" && kind == 0x02 && n > 5 {
+			return string(doc[i+4 : i+n-1])
+		}
+		i += n
+	}
+	return ""
+}
+
+// valueSize is the encoded size of a BSON value of the given type at the start of v, or -1.
+func valueSize(kind byte, v []byte) int {
+	fixed := map[byte]int{0x01: 8, 0x07: 12, 0x08: 1, 0x09: 8, 0x0A: 0, 0x10: 4, 0x11: 8, 0x12: 8, 0x13: 16, 0xFF: 0, 0x7F: 0}
+	if n, ok := fixed[kind]; ok {
+		if n > len(v) {
+			return -1
+		}
+		return n
+	}
+	if len(v) < 4 {
+		return -1
+	}
+	l := int(binary.LittleEndian.Uint32(v[0:4]))
+	var n int
+	switch kind {
+	case 0x02, 0x0D, 0x0E: // string, JavaScript, symbol: int32 length + bytes (with NUL)
+		n = 4 + l
+	case 0x03, 0x04, 0x0F: // document, array, code with scope: int32 total length
+		n = l
+	case 0x05: // binary: int32 length + subtype + bytes
+		n = 4 + 1 + l
+	default:
+		return -1
+	}
+	if l < 0 || n > len(v) {
+		return -1
+	}
+	return n
 }
 
 func readMessage(r io.Reader) (header []byte, body []byte, err error) {
@@ -85,13 +167,14 @@ func relay(client net.Conn, upstreamAddr string, logger *slog.Logger) {
 			return
 		}
 		opCode := int32(binary.LittleEndian.Uint32(header[12:16]))
-		lock := serialized(opCode, body)
-		if lock {
-			writeLock.Lock()
+		var lock *sync.Mutex
+		if must, db := serialized(opCode, body); must {
+			lock = lockFor(db)
+			lock.Lock()
 		}
 		err = exchange(client, upstream, header, body, opCode)
-		if lock {
-			writeLock.Unlock()
+		if lock != nil {
+			lock.Unlock()
 		}
 		if err != nil {
 			return

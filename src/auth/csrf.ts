@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { AppError } from '../platform/http/errors';
+import { isPublicPage } from '../platform/http/request-kind';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const COOKIE = 'csrf';
@@ -30,7 +31,12 @@ export function csrfProtection(secret: string, secureCookie: boolean): RequestHa
     // Multipart forms (uploads) are parsed by their route, after this check: they carry the
     // token in the action URL's query instead. It is useless without the cookie it is bound to.
     const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token') ?? req.query._csrf;
-    if (typeof sent !== 'string' || !equal(sent, expected)) return next(new AppError(403, 'csrf_invalid', 'csrf_invalid'));
+    if (typeof sent !== 'string') return next(new AppError(403, 'csrf_invalid', 'csrf_invalid'));
+    // A public page (complaint form, tracking) opened on one side of a Redis outage and sent on the
+    // other was signed for the session, or for none, that can no longer be read: accept either
+    // there, so the complaint typed meanwhile is not refused. Still bound to this browser's nonce.
+    const accepted = isPublicPage(req) ? [expected, sign(nonce, ''), ...(req.sessionID ? [sign(nonce, req.sessionID)] : [])] : [expected];
+    if (!accepted.some((token) => equal(sent, token))) return next(new AppError(403, 'csrf_invalid', 'csrf_invalid'));
     next();
   };
 }

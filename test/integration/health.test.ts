@@ -96,8 +96,15 @@ describe('public pages while Redis is down', () => {
       const b = browser(app);
       expect((await b.login('chen')).status).toBe(302);
 
+      // A form opened while Redis answers (its token signed for the session) and sent after
+      // Redis went down is still taken...
+      const openedBefore = await b.csrf('/complaints/new');
       await redisServer.stop();
       await eventually(async () => expect((await request(app).get('/healthz')).status).toBe(503));
+      const early = await b.agent.post('/complaints').type('form').send({ _csrf: openedBefore, categoryCode: 'attitude', description: '窗口工作人员上班时间长时间离岗。' });
+      expect(early.status).toBe(303);
+      // ...and so is one opened during the outage and sent once Redis is back (checked below).
+      const openedDuring = await b.csrf('/complaints/new');
 
       await b.agent.get('/').expect(200);
       const csrf = await b.csrf('/complaints/new');
@@ -118,6 +125,11 @@ describe('public pages while Redis is down', () => {
       // Staff pages still need the session: 503, not an anonymous login loop.
       const staffPage = await b.agent.get('/supervisor');
       expect(staffPage.status).toBe(503);
+
+      await redisServer.start();
+      await eventually(async () => expect((await request(app).get('/healthz')).status).toBe(200));
+      const late = await b.agent.post('/complaints').type('form').send({ _csrf: openedDuring, categoryCode: 'attitude', description: '窗口工作人员对群众咨询不理不睬。' });
+      expect(late.status).toBe(303);
     } finally {
       redis.disconnect();
       await withTimeout(queues.close(), 2000).catch(() => undefined);

@@ -7,15 +7,14 @@ import { DATASET, datasetYear, datasetYears } from './dataset';
 import { NotFoundError, ValidationError } from '../platform/http/errors';
 import { fieldErrors, formBoolean, formFields, parseOrThrow } from '../platform/http/validate';
 import { SHIPPED_YEARS } from './holidays.data';
-import { CalendarInputError, dueDateInfo, getYear, isCalendarYear, listYears, MIN_YEAR, missingYears, updateYear } from './calendar.service';
-import { isIsoDate } from './working-days';
+import { CalendarInputError, countableDate, dueDateInfo, getYear, isCalendarYear, listYears, MIN_YEAR, missingYears, updateYear } from './calendar.service';
 
 // Bounded so one request cannot make the server walk through decades of days.
 export const MAX_WORKING_DAYS = 366;
 
 /** GET /api/v1/calendar/due-date's query; the API document (calendar.openapi.ts) shows it too. */
 export const dueDateQuery = z.object({
-  from: z.string({ error: 'invalid_date' }).refine(isIsoDate, { error: 'invalid_date' }),
+  from: countableDate,
   workingDays: z
     .string({ error: 'invalid' })
     .regex(/^\d{1,3}$/, { error: 'invalid' })

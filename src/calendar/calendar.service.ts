@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Types } from 'mongoose';
 import { ValidationError } from '../platform/http/errors';
 import { CalendarYear } from './calendar.model';
@@ -20,6 +21,11 @@ export class CalendarInputError extends ValidationError {
 export function isCalendarYear(year: number): boolean {
   return Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR;
 }
+
+/** A date a deadline may be counted from: real, and in the years the calendar can hold. */
+export const countableDate = z
+  .string({ error: 'invalid_date' })
+  .refine((v) => isIsoDate(v) && isCalendarYear(Number(v.slice(0, 4))), { error: 'invalid_date' });
 
 /**
  * Upserts the shipped years with $setOnInsert only, so a year the administrator edited is never

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PRIORITIES } from './deadline-policy.model';
 import { REJECT_REASONS } from './triage.service';
-import { isIsoDate } from '../platform/dates';
+import { countableDate } from '../calendar/calendar.service';
 import { optionalText } from '../platform/http/validate';
 
 export const assignInput = z.object({
@@ -28,8 +28,8 @@ export const rejectInput = z.object({
 });
 
 export const duePreviewInput = z.object({
-  // A real date, not only its shape: 2026-02-30 would reach the day counter and fail there.
-  from: z.string({ error: 'invalid_date' }).refine(isIsoDate, { error: 'invalid_date' }).optional(),
+  // A real date in the calendar's years: 2026-02-30 or 9999-12-31 would fail in the day counter.
+  from: countableDate.optional(),
   workingDays: z.coerce.number({ error: 'invalid' }).int({ error: 'invalid' }).min(1, { error: 'out_of_range' }).max(366, { error: 'out_of_range' }),
 });
 

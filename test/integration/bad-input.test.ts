@@ -124,6 +124,17 @@ describe('the due-date preview', () => {
     expectErrorPage(await b.agent.get('/commission/due-date?from=2026-02-30&workingDays=5'), 400, 'from', /不是有效日期/);
     expect((await b.agent.get('/commission/due-date?from=2026-02-13&workingDays=5').expect(200)).body).toEqual({ due: '2026-02-27', provisional: false });
   });
+
+  it('when "from" is a real date past the years a calendar can hold (9999-12-31), then 400, not 500, on the page and the API', async () => {
+    const user = await givenUser('commission', { username: 'due-far' });
+    const b = browser(t.app);
+    await b.login('due-far');
+    expectErrorPage(await b.agent.get('/commission/due-date?from=9999-01-01&workingDays=366'), 400, 'from', /不是有效日期/);
+    const token = await createApiToken(user._id, 'due-far');
+    const api = await request(t.app).get('/api/v1/calendar/due-date?from=9999-12-31&workingDays=1').set('Authorization', `Bearer ${token}`);
+    expect(api.status).toBe(400);
+    expect(api.body.fields).toEqual({ from: 'invalid_date' });
+  });
 });
 
 describe('the queue dashboard', () => {

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { cleanImage, createLimiter, type ImageLimits } from '../../src/platform/files/clean-image';
+import { cleanImage, createLimiter, maxCleanBytes, type ImageLimits } from '../../src/platform/files/clean-image';
 import { animatedGifWithComment, jpegs, leaks, pngChunks, pngs, webpWithExifXmp } from '../helpers/images';
 
 const LIMITS: ImageLimits = { maxPixels: 50_000_000, concurrency: 1, threads: 1, timeoutSeconds: 30 };
@@ -88,6 +88,23 @@ describe('pictures are re-encoded without metadata before units can see them', (
     const big = await sharp({ create: { width: 1500, height: 1000, channels: 3, background: 'white' } }).png().toBuffer();
     expect(await cleanImage(big, 'image/png', { ...LIMITS, maxPixels: 1_000_000 })).toEqual({ cleaned: false, reason: expect.stringMatching(/pixel limit/) });
     expect((await cleanImage(big, 'image/png', { ...LIMITS, maxPixels: 2_000_000 })).cleaned).toBe(true);
+  });
+});
+
+describe('the size of a cleaned copy', () => {
+  it('when a small upload would re-encode to a much larger copy, then that copy is not kept (the file goes to the commission only)', async () => {
+    // A one-pixel checkerboard is a few bytes as lossless WEBP and tens of KB written lossy again.
+    const w = 400;
+    const px = Buffer.alloc(w * w * 3);
+    for (let i = 0; i < w * w; i++) px.fill(((i % w) ^ Math.floor(i / w)) & 1 ? 255 : 0, i * 3, i * 3 + 3);
+    const small = await sharp(px, { raw: { width: w, height: w, channels: 3 } }).webp({ lossless: true }).toBuffer();
+    expect(small.length).toBeLessThan(1000);
+    expect(await cleanImage(small, 'image/webp', { ...LIMITS, keepCopyBytes: 0 })).toEqual({ cleaned: false, reason: 'cleaned_copy_too_large' });
+    // Under the default allowance (2 MB whatever the upload), the same picture is kept.
+    expect((await cleanImage(small, 'image/webp', LIMITS)).cleaned).toBe(true);
+    expect(maxCleanBytes(80_000)).toBe(2 * 1024 * 1024);
+    expect(maxCleanBytes(1_000_000)).toBe(4_000_000);
+    expect(maxCleanBytes(5_000_000)).toBe(10 * 1024 * 1024);
   });
 });
 

@@ -21,6 +21,8 @@ export interface ImageLimits {
   threads: number;
   /** Longest time one picture may take before it counts as not cleanable. */
   timeoutSeconds: number;
+  /** A copy up to this size is always kept, whatever the upload's size (default 2 MB). */
+  keepCopyBytes?: number;
 }
 
 export type Cleaned = { cleaned: true; data: Buffer } | { cleaned: false; reason: string };
@@ -71,6 +73,11 @@ async function reencode(buf: Buffer, format: Format, limits: ImageLimits): Promi
   return image.gif().toBuffer(); // all frames, delays and loop count are kept: animations stay animated
 }
 
+/** The largest re-encoded copy kept: 4 times the upload, at least `keep` (2 MB), never over 10 MB. */
+export function maxCleanBytes(uploaded: number, keep = 2 * 1024 * 1024): number {
+  return Math.min(10 * 1024 * 1024, Math.max(keep, 4 * uploaded));
+}
+
 /**
  * The picture written anew without any metadata, or why not. Never throws for a bad file: a file
  * that cannot be cleaned is still evidence the commission needs.
@@ -79,7 +86,11 @@ export async function cleanImage(buf: Buffer, contentType: string, limits: Image
   const format = FORMAT[contentType];
   if (!format) return { cleaned: false, reason: 'type_not_cleanable' };
   try {
-    return { cleaned: true, data: await limiter(limits)(() => reencode(buf, format, limits)) };
+    const data = await limiter(limits)(() => reencode(buf, format, limits));
+    // A tiny file that decodes to many frames (an 80 KB animation re-encoded to 12 MB) would let
+    // an upload fill the database; such a copy is not kept, the original goes to the commission.
+    if (data.length > maxCleanBytes(buf.length, limits.keepCopyBytes)) return { cleaned: false, reason: 'cleaned_copy_too_large' };
+    return { cleaned: true, data };
   } catch (err) {
     // libvips' first line names what failed in the file's structure, never its content.
     return { cleaned: false, reason: String((err as Error).message).split('\n')[0]!.slice(0, 200) };

@@ -7,6 +7,8 @@ import { Representative } from '../../../src/evaluation/representative.model';
 import { useTestApp } from '../../helpers/app';
 import { unitByCode } from '../../helpers/builders';
 import { apiAs } from '../../helpers/cases';
+import { until } from '../../helpers/wait';
+import { Notification } from '../../../src/platform/mail/notification.model';
 
 const t = useTestApp({ smtp: true, workers: true });
 jest.setTimeout(120000);
@@ -83,7 +85,14 @@ describe('attack: anonymity after the close', () => {
     await t.smtp.waitForMails(3);
     for (const [n, i] of issued.entries()) await rateEverything(i.code, n % 2 ? 'dissatisfied' : 'basically_satisfied', `意见${n}`);
     await staff.post(`/evaluations/${id}/close`).expect(200);
-    await new Promise((r) => setTimeout(r, 500));
+    // The worker has finished with the mails (records marked sent, no job left running) before
+    // anything is searched, so nothing it writes afterwards can escape the search.
+    await until(async () => {
+      const unsent = await Notification.countDocuments({ status: { $ne: 'sent' } });
+      // (Delayed jobs are the schedules' next runs, which never empty.)
+      const counts = await Promise.all(t.ctx.queues.all().map((q) => q.getJobCounts('active', 'waiting')));
+      return unsent === 0 && counts.every((c) => c.active + c.waiting === 0);
+    });
 
     const db = mongoose.connection.db!;
     const memberIds = issued.map((i) => i.representativeId);

@@ -4,7 +4,7 @@ import { Notification } from '../../src/platform/mail/notification.model';
 import { useTestApp } from '../helpers/app';
 import { unitByCode } from '../helpers/builders';
 import { formTokens } from '../helpers/http';
-import { processEnv, startProcess, type AppProcess } from '../helpers/processes';
+import { processEnv, startProcess, stopProcesses, type AppProcess } from '../helpers/processes';
 import { ownRedis, type OwnServer } from '../helpers/servers';
 import { until } from '../helpers/wait';
 
@@ -20,10 +20,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   redis.thaw();
-  for (const p of started.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.kill('SIGKILL');
-    await p.exited;
-  }
+  await stopProcesses(started);
   await redis.close();
 });
 

@@ -5,7 +5,7 @@ import { useTestApp } from '../helpers/app';
 import { unitByCode } from '../helpers/builders';
 import { FILER } from '../helpers/cases';
 import { startHoldingSmtp, type HoldingSmtp } from '../helpers/holding-smtp';
-import { processEnv, startProcess, type AppProcess } from '../helpers/processes';
+import { processEnv, startProcess, stopProcesses, type AppProcess } from '../helpers/processes';
 import { until } from '../helpers/wait';
 
 // Graceful stop of the real processes on SIGTERM (started from the sources, sharing this file's
@@ -15,10 +15,7 @@ const started: AppProcess[] = [];
 let smtp: HoldingSmtp | undefined;
 
 afterEach(async () => {
-  for (const p of started.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.kill('SIGKILL');
-    await p.exited;
-  }
+  await stopProcesses(started);
   smtp?.release();
   await smtp?.close();
   smtp = undefined;

@@ -6,7 +6,7 @@ import { useTestApp } from '../helpers/app';
 import { unitByCode } from '../helpers/builders';
 import { FILER } from '../helpers/cases';
 import { startHoldingSmtp, type HoldingSmtp } from '../helpers/holding-smtp';
-import { processEnv, startProcess, type AppProcess } from '../helpers/processes';
+import { processEnv, startProcess, stopProcesses, type AppProcess } from '../helpers/processes';
 import { freePort } from '../helpers/servers';
 import { until } from '../helpers/wait';
 
@@ -19,10 +19,7 @@ const LOCK = { JOB_LOCK_MS: '3000' };
 const WORKER_CONCURRENCY = 4; // startWorkers' default in the worker process // a killed worker's jobs come back after 3 s, not 60
 
 afterEach(async () => {
-  for (const p of started.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.kill('SIGKILL');
-    await p.exited;
-  }
+  await stopProcesses(started);
   smtp?.release();
   await smtp?.close();
   smtp = undefined;

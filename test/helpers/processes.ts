@@ -93,3 +93,11 @@ export function processEnv(config: { MONGODB_URI: string; REDIS_URL: string; RED
     ...extra,
   };
 }
+
+/** Ends every process a test started (SIGKILL to those still running) and empties the list. */
+export async function stopProcesses(started: AppProcess[]): Promise<void> {
+  for (const p of started.splice(0)) {
+    if (p.child.exitCode === null && p.child.signalCode === null) p.kill('SIGKILL');
+    await p.exited;
+  }
+}

@@ -2,16 +2,30 @@ import i18next, { type TFunction } from 'i18next';
 import type { RequestHandler } from 'express';
 import { zhCN } from './zh-CN';
 import { en } from './en';
+import { FEATURE_MESSAGES } from './features';
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 const COOKIE = 'lang';
 
+/** Features that own a whole namespace keep it in their own folder (fewer shared edits); a key
+ * defined twice is a mistake, so it stops the boot instead of one side silently winning. */
+function withFeatures(base: Record<string, unknown>, lang: Lang): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const messages of FEATURE_MESSAGES) {
+    for (const [ns, value] of Object.entries(messages[lang])) {
+      if (ns in out) throw new Error(`i18n namespace "${ns}" defined twice (${lang})`);
+      out[ns] = value;
+    }
+  }
+  return out;
+}
+
 const ready = i18next.createInstance();
 void ready.init({
   lng: 'zh-CN',
   fallbackLng: 'zh-CN',
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: withFeatures(zhCN, 'zh-CN') }, en: { translation: withFeatures(en, 'en') } },
   interpolation: { escapeValue: false }, // EJS escapes on output
   initAsync: false,
 });

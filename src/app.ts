@@ -28,6 +28,7 @@ import { refuseReservedFields } from './platform/http/body-guard';
 import { dependencyDown, errorHandler, notFound } from './platform/http/error-handler';
 import { isPublicPage } from './platform/http/request-kind';
 import { i18nMiddleware } from './i18n';
+import { formatter } from './platform/format';
 import { intakeRoutes } from './intake/intake.routes';
 import { open311Routes } from './open311/open311.routes';
 import { queueBoard } from './admin/queue-board';
@@ -87,6 +88,7 @@ export function createApp(ctx: Context): express.Express {
   app.use((req, res, next) => {
     res.locals.path = req.path;
     res.locals.homeByRole = HOME_BY_ROLE;
+    res.locals.fmt = formatter(req.lang, ctx.config.TZ_COUNTY);
     next();
   });
   // Health answers even when sessions (Redis) are down: it is how operators see what is down.

@@ -21,11 +21,14 @@ function withFeatures(base: Record<string, unknown>, lang: Lang): Record<string,
   return out;
 }
 
+/** Every message of one language: the shared files plus the features' namespaces. */
+export const MESSAGES: Record<Lang, Record<string, unknown>> = { 'zh-CN': withFeatures(zhCN, 'zh-CN'), en: withFeatures(en, 'en') };
+
 const ready = i18next.createInstance();
 void ready.init({
   lng: 'zh-CN',
   fallbackLng: 'zh-CN',
-  resources: { 'zh-CN': { translation: withFeatures(zhCN, 'zh-CN') }, en: { translation: withFeatures(en, 'en') } },
+  resources: { 'zh-CN': { translation: MESSAGES['zh-CN'] }, en: { translation: MESSAGES.en } },
   interpolation: { escapeValue: false }, // EJS escapes on output
   initAsync: false,
 });

@@ -83,7 +83,7 @@ export const zhCN = {
     splitTitle: '拆分给多个单位', splitHint: '一件投诉涉及多个单位的，按单位拆分成多件，分别交办；原件归档并链接到拆分出的案件。空白的部分不计。', part: '第 {{n}} 部分', partText: '该部分反映的问题', split: '拆分并分别交办', splitInto: '已拆分为',
     reasons: { out_of_scope: '不属于受理范围', duplicate: '重复投诉', no_grounds: '反映的问题缺乏事实依据' }, rejected: '不予受理：',
   },
-  notice: { title: '整改通知书', to: '', body1: '现将群众反映的问题书面转你单位，责成你单位于', body2: '前整改完毕，并将整改情况书面报送县纪委监委。', issue: '反映的问题', place: '地点', basis: '依据', requirements: '整改要求', caseNumber: '受理编号', category: '问题类别', workingDays: '个工作日', overdue: '逾期未整改的，将按规定督办、问责。', issuer: '县纪委监委', print: '打印 / 保存为 PDF' },
+  notice: { title: '整改通知书', body1: '现将群众反映的问题书面转你单位，责成你单位于', body2: '前整改完毕，并将整改情况书面报送县纪委监委。', issue: '反映的问题', place: '地点', basis: '依据', requirements: '整改要求', caseNumber: '受理编号', category: '问题类别', workingDays: '个工作日', overdue: '逾期未整改的，将按规定督办、问责。', issuer: '县纪委监委', print: '打印 / 保存为 PDF' },
   mail: { 'notice-issued': '整改通知书（致责任单位）', 'complaint-receipt': '受理回执（致投诉人）', 'status-changed': '进度通知（致监督员）', 'sent-back': '退单待终审（致纪委监委）', 'extension-requested': '延期申请（致纪委监委）', 'report-submitted': '整改报告待审核（致纪委监委）', 'send-back-ruled': '退单终审结果（致单位）', 'extension-decided': '延期审批结果（致单位）', 'report-returned': '退回重办（致单位）', 'report-accepted': '报告通过（致单位）', 'case-reopened': '重新交办（致单位）', 'reply-published': '办理结果（致投诉人）', 'question-asked': '补充情况提问（致投诉人）', 'sign-reminder': '签收提醒（致单位）', 'deadline-reminder': '到期提醒（致单位）', urged: '催办（致单位及负责人）', supervised: '督办通知书（致单位负责人）', 'listed-for-notice': '拟通报（致单位负责人、纪委监委）', status: { pending: '待发送', sent: '已发送', failed: '发送失败' }, attempts: '已尝试 {{count}} 次' },
   escalation: {
     noticeEarly1: '整改通知书 {{notice}} 交办的事项，整改期限为', noticeEarly2: '。鉴于该事项多次退回、重办或经多个单位退单，现列为督办事项，请单位负责人亲自过问，按期整改到位并书面报告。',
@@ -141,6 +141,7 @@ export const zhCN = {
     history: '历年得分', tableView: '表格（同图中数据）',
   },
   handling: {
+    countOfTotal: '件数 / 总数', 
     conflict: { invalid_state: '案件状态已变化，或此操作在当前状态下不可用，请刷新后再试。', extension_limit: '延期申请已达上限（同时只能有一项待批，每件最多两次）。', already_sent_back: '本单位已对此案件退过单，不能再次退单。', send_back_window_closed: '已过签收期限，不能退单，请签收办理。' },
     title: '办理情况', signDue: '签收期限', signed: '签收时间', signedLate: '逾期签收', signedOnTime: '按时签收', notSigned: '未签收',
     sign: '签收', signHint: '签收后整改期限不变（自通知书发出之日起算）。', sendBackTitle: '退单（不属本单位职责）', sendBackHint: '须在签收期限内提出，写明理由和依据，由纪委监委终审。同一案件只能退单一次。',

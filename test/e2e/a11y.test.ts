@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createApp } from '../../src/app';
+import { listRoutes, type RouteEntry } from '../../src/platform/http/route-table';
+import { PROBE_ROLES, type ProbeRole } from '../../scripts/access-matrix-table';
+import { givenMatrixFixture, isTokenRoute, type MatrixFixture } from '../helpers/access-matrix';
+import { PASSWORD } from '../helpers/builders';
+import { useE2e } from '../helpers/e2e';
+
+// axe is injected as a script tag, so the contexts bypass the app's CSP (script-src 'self').
+// Every page of every role, as a phone (360 px) and a desktop (1366 px) show it: no serious or
+// critical axe-core violation, no sideways scrolling on the phone, a visible keyboard focus.
+// The pages are not listed by hand: every GET route of the app's route table (the one the access
+// matrix probes) outside the token API, its `:params` filled from the access-matrix fixture, is
+// asked for by each role; what a role gets as an HTML page (200, text/html) is checked. A page
+// added later is covered as soon as its route is mounted (and the fixture knows its params).
+
+const e = useE2e();
+const AXE = require.resolve('axe-core/axe.min.js');
+const DESKTOP = { width: 1366, height: 900 };
+const PHONE = { width: 360, height: 740 };
+const SUITE_MS = 600_000;
+
+interface Finding {
+  role: ProbeRole;
+  path: string;
+  width: number;
+  problem: string;
+}
+
+let fx: MatrixFixture;
+let routes: RouteEntry[];
+
+beforeAll(async () => {
+  const app = createApp(e.ctx);
+  fx = await givenMatrixFixture(e.ctx, app);
+  routes = listRoutes(app).filter((r) => r.method === 'GET' && !isTokenRoute(r.path));
+  routes.push({ method: 'GET', path: '/no-such-page' }); // the error page's layout too
+}, SUITE_MS);
+
+/** Logs in with the keyboard alone: the login form must work without a mouse. */
+async function keyboardLogin(page: Page, username: string): Promise<void> {
+  await page.goto(`${e.base}/login`);
+  await page.focus('#username');
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+const minor: Record<string, number> = {};
+const timing = { axe: 0, load: 0 };
+
+/**
+ * The serious and critical violations axe-core finds. `sameColours`: the page was already checked
+ * at another width; the media queries change layout only, not colours, so the costliest rule
+ * (colour contrast) is not run again.
+ */
+async function axeViolations(page: Page, sameColours = false): Promise<string[]> {
+  const t0 = Date.now();
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(async (skipContrast) => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'], rules: skipContrast ? { 'color-contrast': { enabled: false } } : {} });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  }, sameColours);
+  timing.axe += Date.now() - t0;
+  for (const v of results) if (v.impact !== 'serious' && v.impact !== 'critical') minor[`${v.impact} ${v.id}`] = (minor[`${v.impact} ${v.id}`] ?? 0) + 1;
+  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
+}
+
+/** The first Tab from the top of the page lands on something drawn with a visible focus ring. */
+async function focusVisible(page: Page): Promise<string | null> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Tab');
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return 'Tab focuses nothing';
+    const s = getComputedStyle(el);
+    const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+    return ring ? null : `no visible focus on <${el.tagName.toLowerCase()}> "${(el.textContent ?? '').trim().slice(0, 30)}"`;
+  });
+}
+
+/** The outermost element reaching past the phone's width (what to fix when a page scrolls sideways). */
+function widest(page: Page): Promise<string> {
+  return page.evaluate((limit) => {
+    const over = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > limit);
+    const outer = over.find((el) => !over.includes(el.parentElement!)) ?? over[0];
+    return outer ? `<${outer.tagName.toLowerCase()}${outer.id ? `#${outer.id}` : ''}${outer.className ? `.${String(outer.className).split(' ').join('.')}` : ''}>` : 'no element found';
+  }, PHONE.width + 1);
+}
+
+it('when every role opens every page it may open, at 360 px and 1366 px, then axe finds nothing serious, nothing scrolls sideways and focus is visible', async () => {
+  const started = Date.now();
+  const findings: Finding[] = [];
+  const checked: Record<string, string[]> = {};
+  const contexts: BrowserContext[] = [];
+  // One context per role (one login each), the roles side by side: most of the time is waiting.
+  const checkRole = async (role: ProbeRole) => {
+    const context = await e.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', bypassCSP: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    if (role !== 'anonymous') await keyboardLogin(page, `u-${role}`);
+    checked[role] = [];
+    for (const route of routes) {
+      const path = fx.params(route);
+      // Ask first (same cookies): only what this role gets as an HTML page is a page to check.
+      const probe = await context.request.get(`${e.base}${path}`, { maxRedirects: 0 });
+      const html = (probe.headers()['content-type'] ?? '').startsWith('text/html');
+      if (!html || (probe.status() !== 200 && route.path !== '/no-such-page')) continue;
+      checked[role].push(route.path);
+      await page.setViewportSize(DESKTOP);
+      const t0 = Date.now();
+      await page.goto(`${e.base}${path}`);
+      timing.load += Date.now() - t0;
+      for (const problem of await axeViolations(page)) findings.push({ role, path: route.path, width: DESKTOP.width, problem });
+      const focus = await focusVisible(page);
+      if (focus) findings.push({ role, path: route.path, width: DESKTOP.width, problem: focus });
+      await page.setViewportSize(PHONE);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scrollWidth > PHONE.width + 1) findings.push({ role, path: route.path, width: PHONE.width, problem: `scrolls sideways: ${scrollWidth} px wide, ${await widest(page)}` });
+      for (const problem of await axeViolations(page, true)) findings.push({ role, path: route.path, width: PHONE.width, problem });
+    }
+  };
+  try {
+    await Promise.all(PROBE_ROLES.map(checkRole));
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  fs.mkdirSync('test-results', { recursive: true });
+  fs.writeFileSync('test-results/a11y-pages.json', JSON.stringify({ seconds, timing, minor, checked, findings }, null, 2));
+  console.log(`a11y: ${Object.values(checked).flat().length} role-pages (${PROBE_ROLES.map((r) => `${r} ${checked[r]!.length}`).join(', ')}) in ${seconds.toFixed(1)} s`);
+
+  // Every role saw pages (a login that failed would leave a role with only the public ones).
+  expect(checked.commission!.length).toBeGreaterThan(checked.anonymous!.length);
+  expect(checked.admin).toContain('/admin/users');
+  expect(checked.unit).toContain('/unit/cases/:id');
+  expect(checked.supervisor).toContain('/supervisor');
+  expect(findings.map((f) => `${f.role} ${f.path} @${f.width}: ${f.problem}`)).toEqual([]);
+}, SUITE_MS);

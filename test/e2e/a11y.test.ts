@@ -59,12 +59,11 @@ const timing = { axe: 0, load: 0 };
  */
 async function axeViolations(page: Page, sameColours = false): Promise<string[]> {
   const t0 = Date.now();
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(async (skipContrast) => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'], rules: skipContrast ? { 'color-contrast': { enabled: false } } : {} });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  }, sameColours);
+  if (!(await page.evaluate("'axe' in window"))) await page.addScriptTag({ path: AXE });
+  // In-page code is passed as text (this project's TypeScript has no DOM types).
+  const rules = sameColours ? "{ 'color-contrast': { enabled: false } }" : '{}';
+  const results = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'], rules: ${rules} }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`)) as { id: string; impact: string; targets: string[] }[];
   timing.axe += Date.now() - t0;
   for (const v of results) if (v.impact !== 'serious' && v.impact !== 'critical') minor[`${v.impact} ${v.id}`] = (minor[`${v.impact} ${v.id}`] ?? 0) + 1;
   return results.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
@@ -72,24 +71,24 @@ async function axeViolations(page: Page, sameColours = false): Promise<string[]>
 
 /** The first Tab from the top of the page lands on something drawn with a visible focus ring. */
 async function focusVisible(page: Page): Promise<string | null> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
   await page.keyboard.press('Tab');
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+  return (await page.evaluate(`(() => {
+    const el = document.activeElement;
     if (!el || el === document.body) return 'Tab focuses nothing';
     const s = getComputedStyle(el);
     const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
-    return ring ? null : `no visible focus on <${el.tagName.toLowerCase()}> "${(el.textContent ?? '').trim().slice(0, 30)}"`;
-  });
+    return ring ? null : 'no visible focus on <' + el.tagName.toLowerCase() + '> "' + (el.textContent || '').trim().slice(0, 30) + '"';
+  })()`)) as string | null;
 }
 
 /** The outermost element reaching past the phone's width (what to fix when a page scrolls sideways). */
-function widest(page: Page): Promise<string> {
-  return page.evaluate((limit) => {
-    const over = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > limit);
-    const outer = over.find((el) => !over.includes(el.parentElement!)) ?? over[0];
-    return outer ? `<${outer.tagName.toLowerCase()}${outer.id ? `#${outer.id}` : ''}${outer.className ? `.${String(outer.className).split(' ').join('.')}` : ''}>` : 'no element found';
-  }, PHONE.width + 1);
+async function widest(page: Page): Promise<string> {
+  return (await page.evaluate(`(() => {
+    const over = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > ${PHONE.width + 1} || el.scrollWidth > ${PHONE.width + 1});
+    const outer = over.reverse().find((el) => el.scrollWidth > el.clientWidth || el.getBoundingClientRect().right > ${PHONE.width + 1}) || over[0];
+    return outer ? '<' + outer.tagName.toLowerCase() + (outer.id ? '#' + outer.id : '') + (outer.className ? '.' + String(outer.className).split(' ').join('.') : '') + '>' : 'no element found';
+  })()`)) as string;
 }
 
 it('when every role opens every page it may open, at 360 px and 1366 px, then axe finds nothing serious, nothing scrolls sideways and focus is visible', async () => {
@@ -119,7 +118,7 @@ it('when every role opens every page it may open, at 360 px and 1366 px, then ax
       const focus = await focusVisible(page);
       if (focus) findings.push({ role, path: route.path, width: DESKTOP.width, problem: focus });
       await page.setViewportSize(PHONE);
-      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      const scrollWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
       if (scrollWidth > PHONE.width + 1) findings.push({ role, path: route.path, width: PHONE.width, problem: `scrolls sideways: ${scrollWidth} px wide, ${await widest(page)}` });
       for (const problem of await axeViolations(page, true)) findings.push({ role, path: route.path, width: PHONE.width, problem });
     }
@@ -132,7 +131,7 @@ it('when every role opens every page it may open, at 360 px and 1366 px, then ax
   const seconds = (Date.now() - started) / 1000;
   fs.mkdirSync('test-results', { recursive: true });
   fs.writeFileSync('test-results/a11y-pages.json', JSON.stringify({ seconds, timing, minor, checked, findings }, null, 2));
-  console.log(`a11y: ${Object.values(checked).flat().length} role-pages (${PROBE_ROLES.map((r) => `${r} ${checked[r]!.length}`).join(', ')}) in ${seconds.toFixed(1)} s`);
+  process.stdout.write(`a11y: ${Object.values(checked).flat().length} role-pages (${PROBE_ROLES.map((r) => `${r} ${checked[r]!.length}`).join(', ')}) in ${seconds.toFixed(1)} s\n`);
 
   // Every role saw pages (a login that failed would leave a role with only the public ones).
   expect(checked.commission!.length).toBeGreaterThan(checked.anonymous!.length);

@@ -1,0 +1,46 @@
+// Empty lists say what to do next: one sentence and the action that fills the list (the `next`
+// namespace, shared by the views of several features).
+export const messages = {
+  'zh-CN': {
+    next: {
+      casesCommission: '电话、来访、来信反映的问题，可由工作人员在此录入。', casesCommissionAction: '录入投诉',
+      casesAdmin: '新投诉按分办规则自动交办，规则无法分办的进入分办队列。', casesAdminAction: '查看分办规则',
+      casesSupervisor: '发现问题或收到群众反映，可在此提交监督反馈。', casesSupervisorAction: '提交监督反馈',
+      unitTab: '新交办的案件会通过电子邮件通知，并出现在“新交办”栏。', unitTabAction: '查看本单位办件指标',
+      rules: '没有规则时，投诉一律进入分办队列，由工作人员人工分办。', rulesAction: '新增规则',
+      calendar: '录入或导入国务院公布的放假安排后，期限按工作日计算。', calendarAction: '导入放假安排',
+      publicEvaluations: '评议结果由县纪委监委公布后在此公开。', publicEvaluationsAction: '返回首页',
+      representatives: '放宽筛选条件，或导入代表名册。', representativesAction: '显示全部代表',
+      evaluations: '用下方表格建立本年度评议。', evaluationsAction: '建立评议',
+      tokens: '令牌供其他系统调用接口，用上方表格创建。', tokensAction: '创建令牌',
+      triage: '分办规则无法确定承办单位的新投诉会出现在这里。', triageAction: '查看全部案件',
+      dissatisfied: '投诉人评价不满意的案件会出现在这里，由纪委监委决定回访或重新交办。', dissatisfiedAction: '查看全部案件',
+      campaigns: '用下方表格建立一次征求意见活动。', campaignsAction: '新建活动',
+      distributions: '在下方登记发给每位监督员的函件数量。', distributionsAction: '登记发放',
+      letters: '收回的函件逐封登记，其中的意见转为案件办理。', lettersAction: '登记收回的函件',
+      board: '临近期限或已逾期的案件会自动出现在这里。', boardAction: '查看全部案件',
+      importing: '正在导入，请稍候，不要关闭页面……', sending: '正在提交，附件较大时需要一些时间……', preparingFile: '正在生成文件，下载即将开始……',
+    },
+  },
+  en: {
+    next: {
+      casesCommission: 'Complaints made by phone, in person or by letter are entered here by staff.', casesCommissionAction: 'Enter a complaint',
+      casesAdmin: 'New complaints are routed by the routing rules; those no rule can route wait in triage.', casesAdminAction: 'See the routing rules',
+      casesSupervisor: 'When you find a problem or a citizen tells you of one, send it here.', casesSupervisorAction: 'Send feedback',
+      unitTab: 'New cases are announced by email and appear under "New".', unitTabAction: 'See your unit\'s figures',
+      rules: 'Without rules, every complaint waits in triage for staff to route it.', rulesAction: 'Add a rule',
+      calendar: 'Once the State Council\'s holiday arrangement is entered or imported, deadlines count working days.', calendarAction: 'Import the holidays',
+      publicEvaluations: 'Results appear here once the commission publishes them.', publicEvaluationsAction: 'Back to the home page',
+      representatives: 'Widen the filter, or import the register of representatives.', representativesAction: 'Show all representatives',
+      evaluations: 'Create this year\'s evaluation with the form below.', evaluationsAction: 'Create an evaluation',
+      tokens: 'Tokens let other systems use the API; create one with the form above.', tokensAction: 'Create a token',
+      triage: 'New complaints the routing rules cannot assign to a unit appear here.', triageAction: 'See all cases',
+      dissatisfied: 'Cases the filer rated dissatisfied appear here for the commission to follow up or reopen.', dissatisfiedAction: 'See all cases',
+      campaigns: 'Start a letter campaign with the form below.', campaignsAction: 'New campaign',
+      distributions: 'Record below how many letters each supervisor handed out.', distributionsAction: 'Record letters handed out',
+      letters: 'Record each returned letter; its opinions become cases.', lettersAction: 'Record a returned letter',
+      board: 'Cases that are due soon or overdue appear here by themselves.', boardAction: 'See all cases',
+      importing: 'Importing, please wait and keep this page open…', sending: 'Sending; large attachments take a moment…', preparingFile: 'Preparing the file; the download starts shortly…',
+    },
+  },
+};

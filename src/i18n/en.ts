@@ -1,7 +1,7 @@
 import type { Messages } from './zh-CN';
 
 export const en: Messages = {
-  app: { title: 'County Discipline Inspection Commission: Complaints and Supervision', short: 'Complaints & Supervision', switchLang: '中文', skip: 'Skip to content' },
+  app: { title: 'County Discipline Inspection Commission: Complaints and Supervision', short: 'Complaints & Supervision', switchLang: '中文', skip: 'Skip to content', actions: 'Actions' },
   nav: { home: 'Home', file: 'File a complaint', track: 'Track a complaint', login: 'Log in', logout: 'Log out', cases: 'Cases', inbox: 'Unit inbox', queues: 'Job queues', units: 'Units', calendar: 'Working-day calendar', categories: 'Categories', users: 'Users', triage: 'Triage', tokens: 'API tokens', portal: 'Supervisor portal', campaigns: 'Letter campaigns', rules: 'Routing rules', deadlines: 'Deadlines' },
   home: {
     lead: 'Complaints from citizens and special supervisors go in writing to the responsible unit with a correction deadline; overdue items are escalated, and every unit\'s record feeds the annual evaluation.',

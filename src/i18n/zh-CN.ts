@@ -1,6 +1,6 @@
 // Simplified Chinese: the interface's first language.
 export const zhCN = {
-  app: { title: '县纪委监委 投诉与监督平台', short: '投诉监督平台', switchLang: 'English', skip: '跳到正文' },
+  app: { title: '县纪委监委 投诉与监督平台', short: '投诉监督平台', switchLang: 'English', skip: '跳到正文', actions: '操作' },
   nav: { home: '首页', file: '我要投诉', track: '查询进度', login: '登录', logout: '退出', cases: '案件', inbox: '本单位待办', queues: '任务队列', units: '单位管理', calendar: '工作日历', categories: '投诉类别', users: '用户管理', triage: '待分办', tokens: 'API 令牌', portal: '监督员工作台', campaigns: '征求意见函', rules: '分办规则', deadlines: '办理时限' },
   home: {
     lead: '群众和特邀监督员反映的问题，书面转交责任单位限期整改，逾期督办，办理情况纳入“双百双评”年度评议。',

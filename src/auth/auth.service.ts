@@ -71,6 +71,7 @@ export async function userFromSession(userId: string): Promise<CurrentUser | nul
 }
 
 const TOKEN_PREFIX = 'cft_';
+const LAST_USED_EVERY_MS = 60_000;
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -88,7 +89,12 @@ export async function userFromToken(token: string): Promise<CurrentUser | null> 
   if (!record) return null;
   const user = await User.findOne({ _id: record.userId, active: true }).lean();
   if (!user) return null;
-  await ApiToken.updateOne({ _id: record._id }, { $set: { lastUsedAt: new Date() } });
+  // "Last used" to the minute is what the token list shows; writing it on every request cost more
+  // than most requests' own work. The guard makes it one write a minute per token in all processes.
+  const now = new Date();
+  if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
+    await ApiToken.updateOne({ _id: record._id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: new Date(now.getTime() - LAST_USED_EVERY_MS) } }] }, { $set: { lastUsedAt: now } });
+  }
   return toCurrent(user, 'token');
 }
 

@@ -85,6 +85,9 @@ export async function refreshWatch(ctx: Pick<Context, 'config' | 'clock' | 'logg
   const c = given;
   const version = versionOf(c);
   if (!HANDLING_STATES.includes(c.status) || !c.deadlineDate || !c.deadlineAt || !c.assignedUnitId || !c.noticeId) {
+    // Entries are written once a notice is issued, and only a re-assignment (number 2 on) clears
+    // noticeId: a case on its first assignment without one has never had an entry to mark.
+    if (!c.noticeId && (c.assignmentNo ?? 0) <= 1) return;
     if (await Watch.exists({ _id: c._id })) await writeWatch(c._id, version, { gone: true, nextAt: null, status: c.status });
     return;
   }

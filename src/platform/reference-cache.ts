@@ -46,9 +46,43 @@ export function referenceData<T>(collection: string, load: () => Promise<T>): ()
   };
 }
 
+export interface Memo<V> {
+  get(key: string): V | undefined;
+  /** Read before loading a value; `set` keeps it only if nothing changed meanwhile. */
+  generation(): number;
+  set(key: string, value: V, generation: number): void;
+}
+
+const memos: { collections: readonly string[]; clear(): void }[] = [];
+
+/**
+ * A per-key memo (e.g. API token → user) emptied whenever any of the collections it is derived
+ * from changes, in any process. Only what was found should be put in it: misses are not kept, so
+ * unknown keys cannot grow it. A value loaded while a change arrived is not kept (it may be older).
+ */
+export function referenceMemo<V>(collections: readonly string[]): Memo<V> {
+  const map = new Map<string, V>();
+  let gen = 0;
+  memos.push({
+    collections,
+    clear: () => {
+      gen++;
+      map.clear();
+    },
+  });
+  return {
+    get: (key) => map.get(key),
+    generation: () => gen,
+    set: (key, value, since) => {
+      if (since === gen) map.set(key, value);
+    },
+  };
+}
+
 /** Drops this process's copy of a collection (or of all), without telling the others. */
 export function dropLocal(collection?: string): void {
   for (const [name, entry] of entries) if (!collection || name === collection) entry.value = undefined;
+  for (const memo of memos) if (!collection || memo.collections.includes(collection)) memo.clear();
 }
 
 /** Drops the copy here and in every process subscribed on the same Redis prefix. */

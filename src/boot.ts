@@ -4,6 +4,7 @@ import type { Context } from './context';
 import { connectMongo, disconnectMongo } from './db';
 import { createLogger } from './logger';
 import { Queues } from './platform/jobs/queues';
+import { startReferenceSync } from './platform/reference-cache';
 import { QUEUE_NAMES } from './registry';
 import { createFailFastRedis } from './redis';
 
@@ -18,6 +19,7 @@ export async function boot(): Promise<Context & { shutdown(): Promise<void> }> {
   const queueRedis = createFailFastRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   queueRedis.on('error', () => undefined);
   const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: config.JOB_ATTEMPTS, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS }, QUEUE_NAMES);
+  const stopReferenceSync = startReferenceSync({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, publisher: redis, logger, maxAgeSeconds: config.REFERENCE_MAX_AGE_SECONDS });
   return {
     config,
     clock: systemClock,
@@ -25,6 +27,7 @@ export async function boot(): Promise<Context & { shutdown(): Promise<void> }> {
     queues,
     redis,
     async shutdown() {
+      await stopReferenceSync();
       await queues.close();
       redis.disconnect();
       queueRedis.disconnect();

@@ -78,6 +78,9 @@ const schema = z.object({
   RATING_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(15),
   DUE_SOON_WORKING_DAYS: z.coerce.number().int().min(1).max(10).default(2),
   CLOSE_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(600),
+  // Reference data (units, categories, rules, policies, calendar) is held in memory per process and
+  // dropped on every change (Redis pub/sub); at the latest after this long if a message was missed.
+  REFERENCE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // How often the escalation sweep looks for due reminders and overdue levels.
   ESCALATION_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(300),
   // Attachment pictures are decoded and re-encoded to drop their metadata (who took them, where).

@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import type { Bulkhead } from '../platform/http/bulkhead';
 import { BusyError, TooManyRequestsError } from '../platform/http/errors';
 import { clearLimit, hitLimit, refundLimit } from '../platform/http/rate-limit';
+import { referenceMemo } from '../platform/reference-cache';
 import { ApiToken, User } from '../users/user.model';
 import type { CurrentUser } from '../types/express';
 import { dummyPasswordHash, verifyPassword } from '../users/password';
@@ -71,6 +72,7 @@ export async function userFromSession(userId: string): Promise<CurrentUser | nul
 }
 
 const TOKEN_PREFIX = 'cft_';
+const LAST_USED_EVERY_MS = 60_000;
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -82,14 +84,34 @@ export async function createApiToken(userId: Types.ObjectId, label: string): Pro
   return token;
 }
 
+/**
+ * Tokens found, with their users, held per process: the two look-ups cost more than most API
+ * requests' own work. Any write to users or tokens (revoking, deactivating, a role change, the
+ * minute's lastUsedAt) empties it in every process (reference-cache); unknown tokens are not kept.
+ */
+const tokenUsers = referenceMemo<{ tokenId: Types.ObjectId; lastUsedAt: Date | null; user: CurrentUser }>(['users', 'api_tokens']);
+
 export async function userFromToken(token: string): Promise<CurrentUser | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const record = await ApiToken.findOne({ hash: hashToken(token), revokedAt: null }).lean();
-  if (!record) return null;
-  const user = await User.findOne({ _id: record.userId, active: true }).lean();
-  if (!user) return null;
-  await ApiToken.updateOne({ _id: record._id }, { $set: { lastUsedAt: new Date() } });
-  return toCurrent(user, 'token');
+  const hash = hashToken(token);
+  let found = tokenUsers.get(hash);
+  if (!found) {
+    const since = tokenUsers.generation();
+    const record = await ApiToken.findOne({ hash, revokedAt: null }).lean();
+    if (!record) return null;
+    const user = await User.findOne({ _id: record.userId, active: true }).lean();
+    if (!user) return null;
+    found = { tokenId: record._id, lastUsedAt: record.lastUsedAt ?? null, user: toCurrent(user, 'token') };
+    tokenUsers.set(hash, found, since);
+  }
+  const record = { _id: found.tokenId, lastUsedAt: found.lastUsedAt };
+  // "Last used" to the minute is what the token list shows; writing it on every request cost more
+  // than most requests' own work. The guard makes it one write a minute per token in all processes.
+  const now = new Date();
+  if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
+    await ApiToken.updateOne({ _id: record._id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: new Date(now.getTime() - LAST_USED_EVERY_MS) } }] }, { $set: { lastUsedAt: now } });
+  }
+  return { ...found.user };
 }
 
 export async function listApiTokens(userId: Types.ObjectId) {

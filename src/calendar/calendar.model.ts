@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { invalidatedOnWrite } from '../platform/reference-cache';
 
 // One document per year: the State Council publishes one arrangement a year, and the
 // administrator edits (or adds) a year as a whole.
@@ -17,4 +18,6 @@ const calendarYearSchema = new Schema(
 );
 
 export type CalendarYearFields = InferSchemaType<typeof calendarYearSchema>;
+// Held in memory by every process (src/platform/reference-cache.ts): a write drops every copy.
+invalidatedOnWrite(calendarYearSchema, 'calendar');
 export const CalendarYear = model('CalendarYear', calendarYearSchema);

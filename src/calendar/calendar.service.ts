@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Types } from 'mongoose';
 import { ValidationError } from '../platform/http/errors';
+import { referenceData } from '../platform/reference-cache';
 import { CalendarYear } from './calendar.model';
 import { SHIPPED_YEARS } from './holidays.data';
 import { addWorkingDays, buildCalendar, isIsoDate, isWeekend, provisionalYears, yearOf, type WorkingCalendar } from './working-days';
@@ -55,9 +56,14 @@ export async function seedCalendar(): Promise<number> {
  * Monday to Friday (and what is counted so says it is provisional), so deadlines never stop.
  */
 export async function loadCalendar(): Promise<WorkingCalendar> {
+  return calendar();
+}
+
+// Held in memory, built once per change (reference-cache): an edit still applies in every process.
+const calendar = referenceData('calendar', async () => {
   const years = await CalendarYear.find().lean();
   return buildCalendar(years.map((y) => ({ year: y.year, holidays: y.holidays, workdays: y.workdays })), { provisional: true });
-}
+});
 
 export interface DueDate {
   date: string;
@@ -80,8 +86,8 @@ export async function dueDate(from: string, n: number): Promise<string> {
 export async function missingYears(today: string): Promise<number[]> {
   const year = Number(today.slice(0, 4));
   const wanted = today.slice(5) >= '11-01' ? [year, year + 1] : [year];
-  const known = new Set((await CalendarYear.find({ year: { $in: wanted } }, { year: 1 }).lean()).map((y) => y.year));
-  return wanted.filter((y) => !known.has(y));
+  const cal = await calendar();
+  return wanted.filter((y) => !cal.years.has(y));
 }
 
 export async function listYears() {

@@ -19,11 +19,13 @@ declare module '../platform/mail/mail.kinds' {
  */
 export async function announceStatus(
   ctx: Pick<Context, 'queues' | 'logger'>,
-  c: { _id: Types.ObjectId; filedBy?: Types.ObjectId | null },
+  c: { _id: Types.ObjectId; filedBy?: Types.ObjectId | null; channel?: string | null },
   status: CaseState,
   occurrence: number | string,
 ): Promise<void> {
-  if (!c.filedBy) return;
+  // Supervisors file through their own channel (form or API): a case filed through another one
+  // was not filed by a supervisor, and needs no look-up of its filer.
+  if (!c.filedBy || (c.channel && c.channel !== 'supervisor')) return;
   const filer = await User.findById(c.filedBy, { role: 1 }).lean();
   if (filer?.role !== 'supervisor') return;
   await requestMail(ctx, { key: `status:${String(c._id)}:${status}:${occurrence}`, kind: 'status-changed', caseId: c._id, data: { status } });

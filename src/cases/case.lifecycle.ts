@@ -20,6 +20,11 @@ export interface CaseChange {
   push?: Record<string, unknown>;
   addToSet?: Record<string, unknown>;
   event?: EventDetails;
+  /**
+   * The state the caller just read the case in (it holds the document): the claim is tried on it
+   * without reading the state again; if the case moved meanwhile, it is read and tried as usual.
+   */
+  knownStatus?: CaseState;
 }
 
 type Id = string | Types.ObjectId;
@@ -103,8 +108,10 @@ async function claim(
   if (!isObjectId(String(caseId))) throw new NotFoundError();
   // Claimed on the exact state just read, so the event's "from" is true; if someone else moved
   // the case meanwhile to another allowed state, try again on that one.
+  let known = change.knownStatus;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const current = await Case.findById(caseId, { status: 1 }).lean();
+    const current = known ? { status: known } : await Case.findById(caseId, { status: 1 }).lean();
+    known = undefined;
     if (!current) throw new NotFoundError();
     if (!states.includes(current.status)) throw new ConflictError();
     const now = ctx.clock.now();

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { invalidatedOnWrite } from '../platform/reference-cache';
 
 // Complaint categories; seeded with the county's usual ones, managed by the administrator.
 const categorySchema = new Schema(
@@ -12,4 +13,6 @@ const categorySchema = new Schema(
   { timestamps: true },
 );
 
+// Held in memory by every process (src/platform/reference-cache.ts): a write drops every copy.
+invalidatedOnWrite(categorySchema, 'categories');
 export const Category = model('Category', categorySchema);

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { PRIORITIES } from '../routing/deadline-policy.model';
+import { invalidatedOnWrite } from '../platform/reference-cache';
 
 // The overdue ladder per priority (/admin/escalation): level 2 so many working days after the
 // deadline, level 3 so many after level 2; reminders so many working days before the deadline.
@@ -12,6 +13,8 @@ const policySchema = new Schema(
   },
   { timestamps: true },
 );
+// Held in memory by every process (src/platform/reference-cache.ts): a write drops every copy.
+invalidatedOnWrite(policySchema, 'escalation_policies');
 export const EscalationPolicy = model('EscalationPolicy', policySchema);
 
 /**

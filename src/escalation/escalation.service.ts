@@ -17,6 +17,7 @@ import { noticeNumberOf } from '../routing/notice.service';
 import type { Priority } from '../routing/deadline-policy.model';
 import { findUnit } from '../units/unit.service';
 import { EscalationPolicy, SupervisionNotice, Watch } from './escalation.models';
+import { allPolicies } from './policy.service';
 import { DEFAULT_POLICY, dueSteps, ladder, nextDue, type LadderPolicy, type Step } from './ladder';
 import { oweEscalationMail } from './mails';
 
@@ -40,7 +41,7 @@ export function isProblem(c: Pick<CaseLean, 'returnsCount' | 'reopenCount' | 'se
 }
 
 export async function policyFor(priority: Priority | null | undefined): Promise<LadderPolicy> {
-  const row = await EscalationPolicy.findOne({ priority: priority ?? 'normal' }).lean();
+  const row = (await allPolicies()).find((r) => r.priority === (priority ?? 'normal'));
   return row ? { level2AfterDays: row.level2AfterDays, level3AfterDays: row.level3AfterDays, reminderDays: row.reminderDays } : DEFAULT_POLICY;
 }
 
@@ -76,12 +77,17 @@ async function writeWatch(caseId: Types.ObjectId, version: number, fields: Recor
  * Keeps the case's entry on the watch list in step with the case: while a unit has it in hand,
  * its level and when its next step falls due; marked gone once it leaves the unit's hands (kept a
  * while, so a late refresh from an older version cannot bring it back). Called after every change
- * of a case (a lifecycle listener) and after every sweep of it; reads the case afresh.
+ * of a case (a lifecycle listener) and after every sweep of it, with the case as it is now.
  */
 export async function refreshWatch(ctx: Pick<Context, 'config' | 'clock' | 'logger'>, given: CaseLean): Promise<void> {
-  const c = (await findCase(given._id)) ?? given;
+  // Every caller passes the case as it is now (a lifecycle change's result, a fresh read): no read
+  // here. An older version arriving late is refused by the version guard of writeWatch.
+  const c = given;
   const version = versionOf(c);
   if (!HANDLING_STATES.includes(c.status) || !c.deadlineDate || !c.deadlineAt || !c.assignedUnitId || !c.noticeId) {
+    // Entries are written once a notice is issued, and only a re-assignment (number 2 on) clears
+    // noticeId: a case on its first assignment without one has never had an entry to mark.
+    if (!c.noticeId && (c.assignmentNo ?? 0) <= 1) return;
     if (await Watch.exists({ _id: c._id })) await writeWatch(c._id, version, { gone: true, nextAt: null, status: c.status });
     return;
   }
@@ -155,7 +161,8 @@ export async function applyDueSteps(ctx: Ctx, caseId: string | Types.ObjectId): 
     }
     await markStepsDone(c._id, skipped);
   }
-  await refreshWatch(ctx, c);
+  // The steps taken changed the case since it was read.
+  await refreshWatch(ctx, (await findCase(c._id)) ?? c);
   if (applied.length) ctx.logger.info({ caseId: String(caseId), applied }, 'escalation.applied');
   return { applied, skipped };
 }

@@ -32,6 +32,13 @@ export interface AssignmentOrder {
   firstOnly?: boolean;
   /** Only from these states (e.g. the ruling on a send-back re-routes only a case still sent back). */
   only?: readonly CaseState[];
+  /** The case as the caller just read it (saves reading it again). */
+  current?: CaseLean;
+  /**
+   * The caller issues the notice itself right after (the routing job): no notice job is queued.
+   * Until it is issued the case says noticePending, which the reconciler looks for.
+   */
+  noticeByCaller?: boolean;
 }
 
 /** States a case may be (re-)assigned from: triage, or a unit that has it but not yet reported. */
@@ -44,7 +51,7 @@ export const ASSIGNABLE_FROM = [...fromStates('assign'), ...fromStates('reroute'
  * reconciler if Redis is down now.
  */
 export async function assignCase(ctx: Context, caseId: string, order: AssignmentOrder): Promise<CaseLean> {
-  const c = await findCase(caseId);
+  const c = order.current ?? (await findCase(caseId));
   if (!c) throw new NotFoundError();
   const categoryCode = order.categoryCode ?? c.categoryCode;
   const [unit, category] = await Promise.all([findActiveUnit(order.unitId), findActiveCategory(categoryCode)]);
@@ -71,6 +78,7 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
   const claimed = await transition(ctx, caseId, first ? 'assign' : 'reroute', order.by, {
     action: first ? 'assigned' : 'rerouted',
     only: order.only,
+    knownStatus: order.current?.status,
     guard: { assignmentNo: c.assignmentNo },
     set: {
       assignedUnitId: unit!._id as Types.ObjectId,
@@ -104,6 +112,6 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
     event: { unitId: unit!._id as Types.ObjectId, note: order.rule ?? `${deadline.date} (${workingDays})`, data: first ? null : { fromUnitId: c.assignedUnitId ? String(c.assignedUnitId) : null } },
   });
 
-  await tryEnqueue(ctx, issueNoticeJob, { caseId, assignmentNo: claimed.assignmentNo });
+  if (!order.noticeByCaller) await tryEnqueue(ctx, issueNoticeJob, { caseId, assignmentNo: claimed.assignmentNo });
   return claimed;
 }

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { invalidatedOnWrite } from '../platform/reference-cache';
 
 export const PRIORITIES = ['urgent', 'normal', 'complex'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -18,4 +19,6 @@ const deadlinePolicySchema = new Schema(
 );
 deadlinePolicySchema.index({ categoryCode: 1, priority: 1 }, { unique: true });
 
+// Held in memory by every process (src/platform/reference-cache.ts): a write drops every copy.
+invalidatedOnWrite(deadlinePolicySchema, 'deadline_policies');
 export const DeadlinePolicy = model('DeadlinePolicy', deadlinePolicySchema);

@@ -1,11 +1,15 @@
 import { dueDateInfo } from '../calendar/calendar.service';
 import { dueInstant } from '../calendar/working-days';
 import { countyDate } from '../clock';
+import { referenceData } from '../platform/reference-cache';
 import { DEFAULT_DAYS, DeadlinePolicy, PRIORITIES, type Priority } from './deadline-policy.model';
+
+/** Every policy row (a few dozen at most); held in memory (reference-cache). */
+const allPolicies = referenceData('deadline_policies', () => DeadlinePolicy.find().lean());
 
 /** Working days for a category and priority: the category's own policy, else the default row, else the shipped default. */
 export async function workingDaysFor(categoryCode: string, priority: Priority): Promise<number> {
-  const rows = await DeadlinePolicy.find({ categoryCode: { $in: [categoryCode, '*'] }, priority }).lean();
+  const rows = (await allPolicies()).filter((r) => r.priority === priority && (r.categoryCode === categoryCode || r.categoryCode === '*'));
   const own = rows.find((r) => r.categoryCode === categoryCode);
   const fallback = rows.find((r) => r.categoryCode === '*');
   return (own ?? fallback)?.workingDays ?? DEFAULT_DAYS[priority];

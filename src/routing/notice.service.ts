@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { announceStatus } from '../cases/case.events';
 import { recordEvent } from '../cases/case.lifecycle';
 import { countyYear } from '../cases/case.numbers';
+import type { CaseLean } from '../cases/case.model';
 import { findCase } from '../cases/case.service';
 import { SYSTEM } from '../cases/case.timeline';
 import { ConflictError } from '../platform/http/errors';
@@ -18,8 +19,9 @@ import { Notice, noticeNumber } from './notice.model';
  * again and concurrently: the notice for (case, assignment) is unique, and its number is the
  * year's highest + 1, claimed by the same insert, so numbers never repeat and never skip.
  */
-export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queues' | 'config'>, caseId: string | Types.ObjectId): Promise<'issued' | 'exists' | 'not_due'> {
-  const c = await findCase(caseId);
+export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queues' | 'config'>, caseOrId: string | Types.ObjectId | CaseLean): Promise<'issued' | 'exists' | 'not_due'> {
+  // A caller holding the case as it is now passes it; otherwise it is read.
+  const c = typeof caseOrId === 'object' && 'status' in caseOrId ? caseOrId : await findCase(caseOrId);
   if (!c || c.status !== 'assigned' || !c.assignedUnitId || !c.deadlineDate) return 'not_due';
 
   const now = ctx.clock.now();
@@ -46,6 +48,7 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
   const signDue = await signDueAfter(ctx, notice.issuedAt);
   try {
     await recordEvent(ctx, c._id, 'notice_issued', SYSTEM, ['assigned'], {
+      knownStatus: c.status,
       guard: { assignmentNo: c.assignmentNo, noticeId: { $ne: notice._id } },
       set: { noticeId: notice._id, noticePending: false, noticeIssuedAt: notice.issuedAt, signDueDate: signDue?.date ?? null, signDueAt: signDue?.at ?? null },
       event: { unitId: notice.unitId, note: `${notice.year}-${notice.seq}` },

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { PRIORITIES } from './deadline-policy.model';
+import { invalidatedOnWrite } from '../platform/reference-cache';
 
 // An administrator's routing rule. All conditions given must hold (an empty list means "any");
 // the first active rule in `order` that holds decides. No rule holds: the case waits for triage.
@@ -21,4 +22,6 @@ const routingRuleSchema = new Schema(
 routingRuleSchema.index({ active: 1, order: 1 });
 
 export type RoutingRuleFields = InferSchemaType<typeof routingRuleSchema>;
+// Held in memory by every process (src/platform/reference-cache.ts): a write drops every copy.
+invalidatedOnWrite(routingRuleSchema, 'routing_rules');
 export const RoutingRule = model('RoutingRule', routingRuleSchema);

@@ -8,11 +8,15 @@ import { assignCase } from './assignment.service';
 import { issueNotice } from './notice.service';
 import { RoutingRule } from './routing-rule.model';
 import { decide, type RuleView } from './rules';
+import { referenceData } from '../platform/reference-cache';
+
+/** The active rules in the order they are tried; held in memory (reference-cache). */
+const activeRuleRows = referenceData('routing_rules', () => RoutingRule.find({ active: true }).sort({ order: 1, _id: 1 }).lean());
 
 export type RoutingOutcome = 'assigned' | 'triage' | 'skipped' | 'missing';
 
 export async function activeRules(): Promise<RuleView[]> {
-  const rules = await RoutingRule.find({ active: true }).sort({ order: 1, _id: 1 }).lean();
+  const rules = await activeRuleRows();
   const activeUnits = await activeUnitIds();
   return rules
     .filter((r) => r.useNamedUnit || (r.unitId && activeUnits.has(String(r.unitId))))
@@ -37,7 +41,7 @@ export async function routeCase(ctx: Context, caseId: string): Promise<RoutingOu
   if (!c) return 'missing';
   if (c.status !== 'submitted') {
     // Already decided: finish the notice in case the previous run died after assigning.
-    if (c.status === 'assigned' && c.noticePending) await issueNotice(ctx, c._id);
+    if (c.status === 'assigned' && c.noticePending) await issueNotice(ctx, c);
     return 'skipped';
   }
   const decision = decide(await activeRules(), {
@@ -50,8 +54,9 @@ export async function routeCase(ctx: Context, caseId: string): Promise<RoutingOu
   try {
     if (decision) {
       try {
-        await assignCase(ctx, caseId, { unitId: decision.unitId, priority: decision.priority, by: SYSTEM, rule: decision.rule, firstOnly: true });
-        await issueNotice(ctx, caseId);
+        // The case read above and the assigned case are passed on, not read again.
+        const assigned = await assignCase(ctx, caseId, { unitId: decision.unitId, priority: decision.priority, by: SYSTEM, rule: decision.rule, firstOnly: true, current: c, noticeByCaller: true });
+        await issueNotice(ctx, assigned);
         return 'assigned';
       } catch (err) {
         // The rule's unit or the case's category was switched off since: no retry would help, so
@@ -60,7 +65,7 @@ export async function routeCase(ctx: Context, caseId: string): Promise<RoutingOu
         ctx.logger.warn({ caseId, fields: err.fields }, 'routing.rule_not_applicable');
       }
     }
-    await transition(ctx, caseId, 'await_triage', SYSTEM, { action: 'awaiting_triage', set: { routedAt: ctx.clock.now() } });
+    await transition(ctx, caseId, 'await_triage', SYSTEM, { action: 'awaiting_triage', knownStatus: c.status, set: { routedAt: ctx.clock.now() } });
     return 'triage';
   } catch (err) {
     // The commission acted first (assigned, rejected or split it): nothing left to do here.

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { invalidatedOnWrite } from '../platform/reference-cache';
 
 export const SERIES = ['law_enforcement', 'comprehensive_management', 'window_service'] as const;
 export type Series = (typeof SERIES)[number];
@@ -25,4 +26,6 @@ const unitSchema = new Schema(
 
 export type UnitFields = InferSchemaType<typeof unitSchema>;
 export type UnitDoc = HydratedDocument<UnitFields>;
+// Held in memory by every process (src/platform/reference-cache.ts): a write drops every copy.
+invalidatedOnWrite(unitSchema, 'units');
 export const Unit = model('Unit', unitSchema);

@@ -1,18 +1,22 @@
 import { isObjectId } from '../platform/http/validate';
 import { Unit, type UnitFields } from './unit.model';
 import { Types } from 'mongoose';
+import { referenceData } from '../platform/reference-cache';
+
+/** Every unit, inactive ones too (old cases keep their unit), by code; held in memory (reference-cache). */
+const allUnits = referenceData('units', () => Unit.find().sort({ code: 1 }).lean());
 
 export type UnitView = Pick<UnitFields, 'code' | 'series' | 'nameZh' | 'nameEn'> & { id: string };
 export type UnitDetail = UnitView & { vertical: boolean; head: { name: string | null; title: string | null; email: string | null } | null; superior: { name: string | null; email: string | null } | null };
 
 export async function listActiveUnits(): Promise<UnitView[]> {
-  const units = await Unit.find({ active: true }).sort({ code: 1 }).lean();
+  const units = (await allUnits()).filter((u) => u.active);
   return units.map((u) => ({ id: String(u._id), code: u.code, series: u.series, nameZh: u.nameZh, nameEn: u.nameEn }));
 }
 
 /** Units with their heads and superiors (the API's /units, the admin page). */
 export async function listUnitDetails(): Promise<UnitDetail[]> {
-  const units = await Unit.find({ active: true }).sort({ code: 1 }).lean();
+  const units = (await allUnits()).filter((u) => u.active);
   return units.map((u) => ({
     id: String(u._id),
     code: u.code,
@@ -42,21 +46,20 @@ export async function setUnitContacts(id: string, input: { head: { name: string;
 
 export async function findActiveUnit(id: string) {
   if (!isObjectId(id)) return null;
-  return Unit.findOne({ _id: id, active: true }).lean();
+  return (await allUnits()).find((u) => u.active && String(u._id) === id) ?? null;
 }
 
 
 export async function findUnit(id: Types.ObjectId | string | null | undefined) {
   if (!id || !isObjectId(String(id))) return null;
-  return Unit.findById(id).lean();
+  return (await allUnits()).find((u) => String(u._id) === String(id)) ?? null;
 }
 
 export async function activeUnitIds(): Promise<Set<string>> {
-  return new Set((await Unit.find({ active: true }, { _id: 1 }).lean()).map((u) => String(u._id)));
+  return new Set((await allUnits()).filter((u) => u.active).map((u) => String(u._id)));
 }
 
 /** Every unit's names by id (inactive ones too: old cases keep their unit's name). */
 export async function unitNamesById(): Promise<Map<string, Pick<UnitFields, 'code' | 'series' | 'nameZh' | 'nameEn'>>> {
-  const units = await Unit.find({}, { code: 1, series: 1, nameZh: 1, nameEn: 1 }).lean();
-  return new Map(units.map((u) => [String(u._id), u]));
+  return new Map((await allUnits()).map((u) => [String(u._id), u]));
 }

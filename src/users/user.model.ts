@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
+import { invalidatedOnWrite } from '../platform/reference-cache';
 import { ROLES, type Role } from '../platform/roles';
 
 export { ROLES, type Role };
@@ -26,6 +27,8 @@ const userSchema = new Schema(
 
 export type UserFields = InferSchemaType<typeof userSchema>;
 export type UserDoc = HydratedDocument<UserFields>;
+// API tokens' users are held in memory by every process (auth.service): a write drops every copy.
+invalidatedOnWrite(userSchema, 'users');
 export const User = model('User', userSchema);
 
 // API tokens live in their own collection, looked up by the hash of the presented token.
@@ -39,4 +42,5 @@ const apiTokenSchema = new Schema(
   },
   { timestamps: true },
 );
+invalidatedOnWrite(apiTokenSchema, 'api_tokens');
 export const ApiToken = model('ApiToken', apiTokenSchema);

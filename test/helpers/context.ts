@@ -6,6 +6,7 @@ import type { Context } from '../../src/context';
 import { connectMongo } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import { Queues } from '../../src/platform/jobs/queues';
+import { dropLocal, startReferenceSync } from '../../src/platform/reference-cache';
 import { QUEUE_NAMES } from '../../src/registry';
 import { createFailFastRedis, waitReady } from '../../src/redis';
 
@@ -46,6 +47,8 @@ export async function createTestContext(overrides: Record<string, string> = {}):
   queueRedis.on('error', () => undefined);
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
   const queues = new Queues(queueRedis, { prefix: config.REDIS_PREFIX, attempts: 3, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS }, QUEUE_NAMES);
+  // As in boot(): writes to reference data here reach the worker processes a test starts.
+  const stopReferenceSync = startReferenceSync({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, publisher: redis, logger: createLogger(config.LOG_LEVEL), maxAgeSeconds: config.REFERENCE_MAX_AGE_SECONDS });
   const ctx: TestContext = {
     config,
     clock: new FixedClock(new Date('2026-03-02T02:00:00Z')),
@@ -54,6 +57,7 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     redis,
     queueRedis,
     async close() {
+      await stopReferenceSync();
       await queues.close();
       redis.disconnect();
       queueRedis.disconnect();
@@ -80,6 +84,8 @@ export async function resetData(ctx: Pick<Context, 'config' | 'redis' | 'queues'
       }
     }),
   );
+  // Emptied with the raw driver, which the reference cache's mongoose hooks do not see.
+  dropLocal();
   for (const q of ctx.queues.all()) await q.obliterate({ force: true });
   let cursor = '0';
   do {

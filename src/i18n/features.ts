@@ -1,5 +1,3 @@
-import { messages as open311 } from '../open311/open311.i18n';
-
 // Namespaces owned by one feature live beside it as `<feature>.i18n.ts`, exporting
 // `{ 'zh-CN': { ns: {...} }, en: { ns: {...} } }` with the same keys in both; list them here.
 export interface FeatureMessages {
@@ -7,4 +5,4 @@ export interface FeatureMessages {
   en: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [open311];
+export const FEATURE_MESSAGES: FeatureMessages[] = [];

@@ -225,7 +225,7 @@ async function render(ctx: Context, facts: RequestFacts[], lang: Lang, view: Rea
 }
 
 /** Which submittedAt range to search: default the last 90 days; never more than 90 days. */
-export function window(now: Date, start?: Date, end?: Date): { $gte: Date; $lte?: Date } {
+function window(now: Date, start?: Date, end?: Date): { $gte: Date; $lte?: Date } {
   if (start && end) {
     if (end < start) throw new ValidationError({ end_date: 'end_before_start' });
     if (end.getTime() - start.getTime() > WINDOW_DAYS * DAY_MS) throw new ValidationError({ end_date: 'span_too_long' });

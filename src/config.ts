@@ -48,6 +48,12 @@ const schema = z.object({
   // Complaints one IP may file per hour, and tracking look-ups per 10 minutes (brute force).
   INTAKE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
   TRACK_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(30),
+  // Open311 reads without api_key one address may make in 10 minutes (case numbers are sequential),
+  // and how long the public list's snapshot of recent requests is kept (one scan per period).
+  OPEN311_PUBLIC_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(120),
+  OPEN311_PUBLIC_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Who integrators write to, as Open311 discovery tells them.
+  OPEN311_CONTACT: z.string().trim().min(1).max(300).default('县纪委监委信访室 · Letters and visits office of the county discipline inspection commission'),
   /** Wrong ballot codes one address may try in 10 minutes before 429. */
   BALLOT_MISS_LIMIT_PER_10MIN: z.coerce.number().int().min(1).default(20),
   // A Redis that accepts connections but does not answer (frozen, swapping, a stuck failover)

@@ -44,6 +44,12 @@ const caseSchema = new Schema(
     categoryCode: { type: String, required: true },
     description: { type: String, required: true },
     place: { type: String, default: null },
+    // Where it happened as a GeoJSON point (WGS84, [long, lat]), when the filer's app sent one
+    // (Open311 lat/long); seen by whoever sees the place. And the filer's own address id, as sent.
+    location: { type: new Schema({ type: { type: String, enum: ['Point'], required: true }, coordinates: { type: [Number], required: true } }, { _id: false }), default: null },
+    addressId: { type: String, default: null },
+    // Marked by the commission for publication: Open311 then shows its text and place to anyone.
+    publishable: { type: Boolean, default: false },
     // The day the events happened, as the filer gave it ('YYYY-MM-DD', county calendar).
     eventDate: { type: String, default: null },
     // Supervisor feedback: which official or unit it concerns, and whether a citizen they met

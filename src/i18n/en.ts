@@ -16,6 +16,7 @@ export const en: Messages = {
     unit: 'Unit concerned (if known)', unknownUnit: 'Not sure / let the commission decide',
     description: 'Description', descriptionHint: '10 to 4,000 characters: when, where, what happened, who was involved',
     place: 'Place', name: 'Name (optional)', phone: 'Phone (optional)', email: 'Email (optional)',
+    coordinates: 'Coordinates (WGS84)', coordinatesValue: 'latitude {{lat}}, longitude {{long}}', addressId: 'Address id',
     eventDate: 'Date of the event', attachments: 'Attachments (photos or PDF, up to 5, 10 MB each)', unitFilter: 'Type to filter units',
     titleSupervisor: 'Feedback from a special supervisor', titleStaff: 'Enter a complaint (phone, visit, letter)', channel: 'Channel',
     concerns: 'Official or unit concerned', fromCitizenMet: 'A citizen I met brought this to me',

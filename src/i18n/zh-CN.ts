@@ -15,6 +15,7 @@ export const zhCN = {
     unit: '涉及单位（如知道）', unknownUnit: '不清楚 / 由纪委监委分办',
     description: '问题描述', descriptionHint: '10 至 4000 字：时间、地点、经过、涉及人员',
     place: '地点', name: '姓名（可不填）', phone: '手机或电话（可不填）', email: '电子邮箱（可不填）',
+    coordinates: '坐标（WGS84）', coordinatesValue: '纬度 {{lat}}，经度 {{long}}', addressId: '地址编号',
     eventDate: '发生日期', attachments: '附件（照片或 PDF，最多 5 个，每个不超过 10 MB）', unitFilter: '输入关键字筛选单位',
     titleSupervisor: '特邀监督员反馈问题', titleStaff: '代录投诉（电话、来访、来信）', channel: '来源',
     concerns: '涉及的人员或单位', fromCitizenMet: '此问题是我接触的群众反映的',

@@ -54,6 +54,10 @@ export interface ComplaintInput {
   email?: string;
   concerns?: string;
   fromCitizenMet?: boolean;
+  /** WGS84 coordinates, from channels that send them (Open311). */
+  location?: { lat: number; long: number };
+  /** The filer's address id (Open311 address_id), kept as sent. */
+  addressId?: string;
 }
 // Compile-time checks that the schemas' outputs fit the interface.
 type Fits<T extends ComplaintInput> = T;

@@ -88,6 +88,8 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
         categoryCode: category!.code,
         description: input.description,
         place: input.place ?? null,
+        location: input.location ? { type: 'Point', coordinates: [input.location.long, input.location.lat] } : null,
+        addressId: input.addressId ?? null,
         eventDate: input.eventDate ?? null,
         concerns: input.concerns ?? null,
         fromCitizenMet: input.fromCitizenMet ?? null,

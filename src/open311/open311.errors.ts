@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 import { clientError } from '../platform/http/error-handler';
-import { ValidationError } from '../platform/http/errors';
+import { TooManyRequestsError, ValidationError } from '../platform/http/errors';
 import { formatOfPath, sendOpen311 } from './open311.serializer';
 
 /** One entry of the spec's error list; `code` is the HTTP status, as the spec suggests. */
@@ -27,7 +27,7 @@ export function open311Fields(issues: readonly z.core.$ZodIssue[]): Record<strin
 }
 
 const LIMITS: Record<string, string> = {
-  description: '10 to 4000 characters',
+  description: '1 to 4000 characters',
   address_string: 'at most 200 characters',
   first_name: 'at most 50 characters',
   last_name: 'at most 50 characters',
@@ -63,6 +63,9 @@ const REASONS: Record<string, string> = {
   invalid_encoding: 'has a malformed percent-encoding',
   incomplete: 'ended before its announced length',
   reserved_name: 'is a name that may not be used as a field',
+  file_too_large: 'is larger than 10 MB',
+  too_many_files: 'holds more than one file (send one media file)',
+  file_type: 'is not a JPEG, PNG, WEBP, GIF, HEIC or PDF file',
 };
 
 /** "description: too_short (is too short, 10 to 4000 characters)": the field, the reason key, words. */
@@ -80,6 +83,7 @@ const SPEC_FIELD: Record<string, string> = {
   name: 'first_name',
   phone: 'phone',
   email: 'email',
+  attachments: 'media',
 };
 
 export function specFields(fields: Record<string, string>): Record<string, string> {
@@ -91,6 +95,9 @@ function toEntries(err: unknown): { status: number; errors: Open311ErrorEntry[] 
     const fields = Object.entries(err.fields ?? {});
     const errors = fields.length ? fields.map(([f, r]) => ({ code: 400, description: describeField(f, r) })) : [{ code: 400, description: err.message }];
     return { status: 400, errors };
+  }
+  if (err instanceof TooManyRequestsError) {
+    return { status: 429, errors: [{ code: 429, description: `too many requests from this address; try again in ${err.retryAfterSeconds} seconds` }] };
   }
   // The body parsers and the router run before our routes (app.ts) and mark client mistakes with a 4xx status.
   const client = clientError(err);
@@ -110,6 +117,7 @@ export const open311ErrorHandler: ErrorRequestHandler = (err, req, res, _next) =
   void _next;
   const { status, errors } = toEntries(err);
   if (status >= 500) req.log?.error({ err }, 'open311.failed');
-  if (status === 503) res.setHeader('Retry-After', '30');
+  if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  else if (status === 503) res.setHeader('Retry-After', '30');
   sendOpen311(res, formatOfPath(req.path), 'errors', errors, status);
 };

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { idempotencyKey } from '../intake/intake.schemas';
 import { PHONE } from '../intake/complaint.schemas';
-import { defineOperation, describing, type Operation, type ResponseSpec } from '../platform/http/openapi';
+import { defineOperation, describing, type Operation, type ResponseSpec, type SecurityRequirement } from '../platform/http/openapi';
 import { objectIdString } from '../platform/http/validate';
 import type { Open311ErrorEntry } from './open311.errors';
 import { CASE_NUMBER, postRequestInput, requestsQuery } from './open311.schemas';
 import { FORMATS } from './open311.serializer';
 import type { Open311Request, Open311Service, PostResponse, resolveToken, serviceDefinition } from './open311.service';
+import type { Discovery } from './open311.discovery';
 
 // The operations of /open311/v2 (open311.routes.ts), from the schemas open311.service.ts
 // validates with. Every answer comes as JSON (an array, the Spark convention) or the same
@@ -41,28 +42,42 @@ const createdSchema = describing<PostResponse[number]>()(
 );
 
 const nullableText = z.string().nullable();
+const privateText = (what: string) => nullableText.describe(`${what}; null in the status-only view (no api_key) unless the case is publishable`);
 const requestSchema = describing<Open311Request>()(
   z
     .object({
       service_request_id: caseNumber,
-      status: z.enum(['open', 'closed']).describe('closed = resolved, closed or rejected'),
-      status_notes: z.string().describe('Our finer state, in words'),
+      status: z.enum(['open', 'closed']).describe('closed = resolved, closed, rejected or split'),
+      status_notes: z.string().describe('The reply published to the filer once the commission accepted it; before that our finer state, in words'),
       service_name: z.string(),
       service_code: z.string(),
-      description: z.string(),
-      agency_responsible: nullableText.describe('The assigned unit; null while unassigned'),
+      description: privateText('The complaint'),
+      agency_responsible: privateText('The assigned unit (null while unassigned)'),
       service_notice: nullableText,
       requested_datetime: z.string().describe('W3C, county offset, e.g. 2026-03-02T10:00:00+08:00'),
       updated_datetime: z.string().describe('W3C; for a closed request, when it was closed'),
       expected_datetime: nullableText.describe('The deadline, when the case has one'),
-      address: nullableText,
-      address_id: z.null(),
+      address: privateText('The place as given (address_string)'),
+      address_id: privateText('The address_id as posted'),
       zipcode: z.null(),
-      lat: z.null(),
-      long: z.null(),
-      media_url: z.null(),
+      lat: z.number().nullable().describe('WGS84 latitude as posted; null in the status-only view unless publishable'),
+      long: z.number().nullable().describe('WGS84 longitude as posted; null in the status-only view unless publishable'),
+      media_url: z.null().describe('Attachments are never public'),
     })
     .meta({ id: 'Open311Request' }),
+);
+
+const discoverySchema = describing<Discovery>()(
+  z
+    .object({
+      changeset: z.string().describe('W3C date-time of the last change of this endpoint'),
+      contact: z.string(),
+      key_service: z.string().describe('Where an api_key is made (an account’s API tokens page)'),
+      endpoints: z.array(
+        z.object({ specification: z.string(), url: z.string(), changeset: z.string(), type: z.literal('production'), formats: z.array(z.string()) }),
+      ),
+    })
+    .meta({ id: 'Open311Discovery' }),
 );
 
 const tokenSchema = describing<Awaited<ReturnType<typeof resolveToken>>[number]>()(
@@ -82,9 +97,20 @@ const lang = z.enum(['en']).optional().describe('Names in English (`en`); Chines
 const jurisdiction = z.string().optional().describe('Accepted and ignored: this endpoint serves one jurisdiction');
 
 const apiKey = [{ open311ApiKey: [] }];
-const readerKey = failed('Missing api_key, or one whose account is neither commission nor administrator');
+const readerKey = failed('An api_key whose account is neither commission nor administrator (leave it out for the status-only view)');
+const limited = failed('Too many reads without api_key from this address (OPEN311_PUBLIC_LIMIT_PER_10MIN); see Retry-After');
+const optionalKey: SecurityRequirement[] = [{}, { open311ApiKey: [] }];
 
 export const open311Operations: readonly Operation[] = [
+  defineOperation({
+    method: 'get',
+    path: '/open311/v2/discovery.{format}',
+    tags: ['Open311'],
+    summary: 'Service discovery: the endpoint, its formats, changeset and contact',
+    security: [],
+    params: z.object({ format }),
+    responses: { '200': answer('The discovery document', discoverySchema, 'discovery'), '404': failed('Unknown format') },
+  }),
   defineOperation({
     method: 'get',
     path: '/open311/v2/services.{format}',
@@ -112,25 +138,29 @@ export const open311Operations: readonly Operation[] = [
     summary: 'POST Service Request: file a complaint (commission or supervisor api_key)',
     description:
       'Filed on channel `open311`. The person’s identity (first_name, last_name, email, phone) is stored apart from the case and never returned by any Open311 read. ' +
-      '`media_url`, `address_id`, `device_id`, `account_id` and `attribute[...]` are accepted and not stored. Unknown fields are refused. ' +
+      '`lat`/`long` are stored as a GeoJSON point and `address_id` as sent. `media_url`, `device_id`, `account_id`, `attribute[...]` and any unknown field (FixMyStreet’s `deviceid`) are accepted and ignored. ' +
+      'As multipart/form-data, one photo or PDF may come as the file field `media` (same checks and cleaning as the web form), with `api_key` among the fields. An unknown or inactive service_code is 404. ' +
       'An `Idempotency-Key` header makes a retry return the first case (200); a malformed one is refused (400).',
     security: apiKey,
     params: z.object({ format }),
     query: z.object({ lang }),
     headers: z.object({ 'Idempotency-Key': idempotencyKey.optional() }),
     body: postRequestInput,
-    bodyTypes: ['application/x-www-form-urlencoded', 'application/json'],
+    bodyTypes: ['application/x-www-form-urlencoded', 'application/json', 'multipart/form-data'],
     // Taken out of the body before postRequestInput runs (open311.service.ts submitRequest).
     bodyExtra: {
-      properties: { api_key: { type: 'string', description: 'Our API token of a commission or supervisor account (or in the query)' } },
-      patternProperties: { '^attribute\\[[\\w.-]{1,64}\\](\\[\\])?$': { description: 'Accepted, not stored (no service defines attributes)' } },
+      properties: {
+        api_key: { type: 'string', description: 'Our API token of a commission or supervisor account (or in the query)' },
+        media: { type: 'string', contentMediaType: 'application/octet-stream', description: 'multipart/form-data only: one JPEG, PNG, WEBP, GIF, HEIC or PDF file up to 10 MB' },
+      },
     },
     fields: {
       jurisdiction_id: { description: 'Ignored' },
       service_code: { description: 'A service_code of services.json (numbers are taken as text)', type: ['string', 'number'] },
       address_string: { description: 'Stored as the case’s place' },
-      address_id: { description: 'Ignored' },
-      lat: { type: ['number', 'string'], minimum: -90, maximum: 90, description: 'WGS84, with long; stored as place "lat,long" when there is no address_string' },
+      description: { description: 'Any non-empty text up to 4000 characters' },
+      address_id: { description: 'Stored as sent, returned on full reads' },
+      lat: { type: ['number', 'string'], minimum: -90, maximum: 90, description: 'WGS84, with long; stored as a number (GeoJSON point)' },
       long: { type: ['number', 'string'], minimum: -180, maximum: 180, description: 'WGS84, with lat' },
       first_name: { description: 'With last_name at most 50 characters' },
       email: { format: 'email' },
@@ -142,20 +172,23 @@ export const open311Operations: readonly Operation[] = [
     responses: {
       '201': answer('Filed', one(createdSchema), 'service_requests'),
       '200': answer('A repeat with the same Idempotency-Key: the first case', one(createdSchema), 'service_requests'),
-      '400': failed('Invalid fields, each named in its description (unknown service_code included)'),
+      '400': failed('Invalid fields, each named in its description'),
       '403': failed('Missing or invalid api_key, or a key whose account may not file'),
-      '404': failed('Unknown format'),
+      '404': failed('Unknown service_code, or unknown format'),
     },
   }),
   defineOperation({
     method: 'get',
     path: '/open311/v2/requests.{format}',
     tags: ['Open311'],
-    summary: 'GET Service Requests (commission or administrator api_key)',
+    summary: 'GET Service Requests: the status-only view for anyone, the full view with a commission or administrator api_key',
     description:
-      'Requests are complaints about officials and are never public: reading needs the api_key of a commission or administrator account. Newest first, at most 1000. ' +
+      'Without api_key anyone reads the status-only view (CORS allowed, at most OPEN311_PUBLIC_LIMIT_PER_10MIN reads per address in 10 minutes, then 429 with Retry-After): ' +
+      'no description, address, coordinates or unit unless the commission marked the case publishable, and nothing of the filer ever. It is answered from a snapshot of the last 90 days ' +
+      'refreshed every OPEN311_PUBLIC_CACHE_SECONDS, so older date ranges list nothing (read an older request by service_request_id). ' +
+      'With a commission or administrator api_key: every field, any 90-day range, no CORS. Newest first, at most 1000. ' +
       'Without dates, the last 90 days; a range may not span more than 90 days. `service_request_id` overrides every other filter.',
-    security: apiKey,
+    security: optionalKey,
     params: z.object({ format }),
     query: requestsQuery.extend({ lang, jurisdiction_id: jurisdiction }),
     fields: {
@@ -170,20 +203,22 @@ export const open311Operations: readonly Operation[] = [
       '400': failed('Invalid filter'),
       '403': readerKey,
       '404': failed('Unknown format'),
+      '429': limited,
     },
   }),
   defineOperation({
     method: 'get',
     path: '/open311/v2/requests/{service_request_id}.{format}',
     tags: ['Open311'],
-    summary: 'GET Service Request (commission or administrator api_key)',
-    security: apiKey,
+    summary: 'GET Service Request: status-only without api_key, full with a commission or administrator api_key',
+    security: optionalKey,
     params: z.object({ service_request_id: z.string().regex(CASE_NUMBER).describe('Case number, e.g. 2026-000123'), format }),
     query: z.object({ lang, jurisdiction_id: jurisdiction }),
     responses: {
       '200': answer('The request', one(requestSchema), 'service_requests'),
       '403': readerKey,
       '404': failed('Unknown service_request_id or format'),
+      '429': limited,
     },
   }),
   defineOperation({
@@ -192,14 +227,15 @@ export const open311Operations: readonly Operation[] = [
     tags: ['Open311'],
     summary: 'GET service_request_id from a token',
     description:
-      'Requests are realtime, so POST returns no token. The token is the case’s internal id (the `id` of /api/v1), resolved to its case number. Needs a commission or administrator api_key.',
-    security: apiKey,
+      'Requests are realtime, so POST returns no token. The token is the case’s internal id (the `id` of /api/v1), resolved to its case number. Public like the status-only view (limited per address); a sent api_key must be a commission or administrator key.',
+    security: optionalKey,
     params: z.object({ token: objectIdString(), format }),
     query: z.object({ jurisdiction_id: jurisdiction }),
     responses: {
       '200': answer('The case number for the token', one(tokenSchema), 'service_requests'),
       '403': readerKey,
       '404': failed('Unknown token or format'),
+      '429': limited,
     },
   }),
 ];

@@ -18,7 +18,7 @@ const coordinate = (limit: number) =>
       .trim()
       .optional()
       .transform((v) => (v ? v : undefined))
-      .refine((v) => v === undefined || (/^[+-]?\d{1,3}(\.\d{1,15})?$/.test(v) && Math.abs(Number(v)) <= limit), { error: 'invalid_coordinate' })
+      .refine((v) => v === undefined || (/^[+-]?\d{1,3}(\.\d{1,20})?$/.test(v) && Math.abs(Number(v)) <= limit), { error: 'invalid_coordinate' })
       .transform((v) => (v === undefined ? undefined : Number(v))),
   );
 
@@ -27,17 +27,21 @@ const coordinate = (limit: number) =>
 const complaint = complaintInput.shape;
 
 /**
- * POST requests.{format}: the spec's fields, strictly (an unknown field is refused, not silently
- * dropped). `api_key` and `attribute[...]` are taken out before this schema runs.
+ * POST requests.{format}: the spec's fields. Unknown fields are dropped, not refused: real
+ * clients add their own (FixMyStreet's `deviceid`, `attribute[title]`, `attribute[report_url]`),
+ * and our services define no attributes (`metadata: false`), so every `attribute[...]` is unknown
+ * too. `api_key` is taken out before this schema runs.
  */
 export const postRequestInput = z
   .object({
     // One jurisdiction per endpoint: the spec lets such servers ignore it.
     jurisdiction_id: optionalText(200),
     service_code: z.preprocess(numberAsText, complaint.categoryCode),
-    description: complaint.description,
+    // The spec sets no minimum: a hotline or an app's short text ("路灯不亮") is a complaint too.
+    // The web form's 10 characters are its own nudge for a fuller account.
+    description: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(4000, { error: 'too_long' }),
     address_string: complaint.place,
-    // We keep no address register: accepted as the spec allows, not stored.
+    // Kept as sent (our address register is the client's): returned on full reads.
     address_id: optionalText(200),
     lat: coordinate(90),
     long: coordinate(180),
@@ -49,10 +53,9 @@ export const postRequestInput = z
     device_id: optionalText(200),
     account_id: optionalText(200),
     // Ignored on purpose: fetching a URL the client names would let anyone make the server
-    // download arbitrary content, and attachments come through our own upload with type checks.
+    // download arbitrary content; a photo comes as the multipart `media` file instead.
     media_url: optionalText(2000),
   })
-  .strict()
   .superRefine((v, ctx) => {
     if ((v.lat === undefined) !== (v.long === undefined)) {
       ctx.addIssue({ code: 'custom', path: [v.lat === undefined ? 'lat' : 'long'], message: 'lat_long_pair' });
@@ -70,34 +73,6 @@ export function joinName(first?: string, last?: string): string | undefined {
   if (!first && !last) return undefined;
   if (/[\u3400-\u9fff]/.test(`${first ?? ''}${last ?? ''}`)) return `${last ?? ''}${first ?? ''}`;
   return [first, last].filter(Boolean).join(' ');
-}
-
-const ATTRIBUTE_KEY = /^attribute\[([^\]]{1,64})\](\[\])?$/;
-const MAX_ATTRIBUTES = 50;
-
-/**
- * Splits a POST body into the spec's plain fields and its `attribute[code]=value` pairs (flat
- * keys from the urlencoded parser, or an `attribute` object in a JSON body). Our services define
- * no attributes (`metadata: false`), so the pairs are checked for shape and then not stored.
- */
-export function splitAttributes(body: Record<string, unknown>): { fields: Record<string, unknown>; attributeErrors: Record<string, string> } {
-  const fields: Record<string, unknown> = {};
-  const attributes: [string, unknown][] = [];
-  for (const [key, value] of Object.entries(body)) {
-    const m = ATTRIBUTE_KEY.exec(key);
-    if (m) attributes.push([`attribute[${m[1]}]`, value]);
-    else if (key === 'attribute' && value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [code, v] of Object.entries(value)) attributes.push([`attribute[${code}]`, v]);
-    } else fields[key] = value;
-  }
-  const attributeErrors: Record<string, string> = {};
-  if (attributes.length > MAX_ATTRIBUTES) attributeErrors.attribute = 'too_many';
-  for (const [key, value] of attributes.slice(0, MAX_ATTRIBUTES)) {
-    const values = Array.isArray(value) ? value : [value];
-    const ok = /^attribute\[[\w.-]{1,64}\]$/.test(key) && values.length <= 50 && values.every((v) => (typeof v === 'string' || typeof v === 'number') && String(v).length <= 1000);
-    if (!ok) attributeErrors[key] = 'invalid';
-  }
-  return { fields, attributeErrors };
 }
 
 /** A query parameter the spec lets clients repeat or comma-delimit (`status=open,closed`). */

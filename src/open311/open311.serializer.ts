@@ -27,6 +27,8 @@ const ITEM_NAMES: Record<string, string> = {
   errors: 'error',
   attributes: 'attribute',
   values: 'value',
+  endpoints: 'endpoint',
+  formats: 'format',
 };
 
 // XML 1.0 forbids these characters even when escaped; a pasted description may carry them.

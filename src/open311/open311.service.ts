@@ -1,9 +1,8 @@
-import { Types } from 'mongoose';
 import { localName } from '../platform/names';
 import { userFromToken } from '../auth/auth.service';
-import { Case, type CaseFields } from '../cases/case.model';
+import { Case } from '../cases/case.model';
 import { fileComplaint, type Filed } from '../intake/filing.service';
-import { OPEN311_CLOSED_STATES, OPEN311_OPEN_STATES } from '../cases/case.states';
+import { OPEN311_CLOSED_STATES, OPEN311_OPEN_STATES, RESOLVED_STATES, type CaseState } from '../cases/case.states';
 import { Category } from '../cases/category.model';
 import type { Context } from '../context';
 import { AppError, NotFoundError, ValidationError } from '../platform/http/errors';
@@ -13,17 +12,16 @@ import { Unit } from '../units/unit.model';
 import type { CurrentUser } from '../types/express';
 import { w3cDateTime } from './open311.dates';
 import { open311Fields, specFields } from './open311.errors';
-import { CASE_NUMBER, MAX_REQUESTS, joinName, postRequestInput, requestsQuery, splitAttributes } from './open311.schemas';
+import { CASE_NUMBER, MAX_REQUESTS, joinName, postRequestInput, requestsQuery, type RequestsQuery } from './open311.schemas';
+import { publicSnapshot } from './open311.snapshot';
+import { FACT_FIELDS, factsOf, open311Status, type CaseLean, type Open311Status, type RequestFacts } from './open311.facts';
+
+export { open311Status, type Open311Status } from './open311.facts';
+import type { UploadedFile } from '../platform/files/attachments';
 
 // Open311 GeoReport v2 over our cases: a service is an active complaint category, a service
-// request is a case, its service_request_id the case number. Reads are public, as in the spec,
-// so they show only the fields the spec lists and nothing of the complainant.
-
-export type Open311Status = 'open' | 'closed';
-
-export function open311Status(state: string): Open311Status {
-  return (OPEN311_CLOSED_STATES as readonly string[]).includes(state) ? 'closed' : 'open';
-}
+// request is a case, its service_request_id the case number. Reads without a key are public, as
+// in the spec, and show the status only (README "Open311"); nothing of the complainant, ever.
 
 /** Default window and the longest span allowed (spec: "Response Volume"). */
 export const WINDOW_DAYS = 90;
@@ -88,16 +86,22 @@ async function filerFromKey(apiKey: unknown): Promise<CurrentUser> {
   return user;
 }
 
+/** Who reads: `full` with a commission or administrator key, `public` (the status-only view) without one. */
+export type ReadView = 'full' | 'public';
+
 /**
- * Reading requests needs a commission or administrator key. The spec leaves reads public, but
- * here a request is a complaint about officials: its text can name people, so it is never public.
- * Citizens follow their own complaint with its tracking code and secret instead.
+ * GET requests and tokens: without `api_key` anyone reads the status-only view (spec reads are
+ * public; a complaint's text is not). A key that is sent must be a commission or administrator
+ * key: a wrong or weaker key is refused (403) rather than quietly answered with less, so an
+ * integrator learns at once that their key does not give the full view.
  */
-export async function readerFromKey(apiKey: unknown): Promise<CurrentUser> {
-  if (typeof apiKey !== 'string' || !apiKey.trim()) throw new AppError(403, 'forbidden', 'api_key is required to read requests');
-  const user = await userFromToken(apiKey.trim());
-  if (!user || (user.role !== 'commission' && user.role !== 'admin')) throw new AppError(403, 'forbidden', 'this api_key may not read requests (commission or administrator accounts only)');
-  return user;
+export async function readViewFromKey(apiKey: unknown): Promise<ReadView> {
+  if (apiKey === undefined || apiKey === '') return 'public';
+  const user = typeof apiKey === 'string' && apiKey.trim() ? await userFromToken(apiKey.trim()) : null;
+  if (!user || (user.role !== 'commission' && user.role !== 'admin')) {
+    throw new AppError(403, 'forbidden', 'this api_key may not read full requests (commission or administrator accounts only); leave api_key out for the public status view');
+  }
+  return 'full';
 }
 
 export interface PostRequest {
@@ -106,6 +110,10 @@ export interface PostRequest {
   /** The Idempotency-Key header, if any. */
   idempotencyKey?: string;
   lang: Lang;
+  /** The multipart `media` file (at most one), checked and cleaned like the web form's attachments. */
+  media?: UploadedFile[];
+  /** What the multipart parser refused (too large, a second file), reported with the other fields. */
+  uploadErrors?: Record<string, string>;
 }
 
 export type PostResponse = { service_request_id: string; service_notice: string; account_id: null }[];
@@ -116,12 +124,11 @@ export type PostResponse = { service_request_id: string; service_notice: string;
  * it apart from the case.
  */
 export async function submitRequest(ctx: Context, req: PostRequest): Promise<{ filed: Filed; response: PostResponse }> {
-  const { api_key: bodyKey, ...rest } = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+  const { api_key: bodyKey, ...fields } = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
   const user = await filerFromKey(bodyKey ?? req.query.api_key);
 
-  const { fields, attributeErrors } = splitAttributes(rest);
   const parsed = postRequestInput.safeParse(fields);
-  const errors = { ...(parsed.success ? {} : open311Fields(parsed.error.issues)), ...attributeErrors };
+  const errors = { ...(parsed.success ? {} : open311Fields(parsed.error.issues)), ...(req.uploadErrors ?? {}) };
   let key: string | undefined;
   if (req.idempotencyKey !== undefined) {
     // Refused rather than ignored: a client that believes its retries are safe must learn they are not.
@@ -132,20 +139,21 @@ export async function submitRequest(ctx: Context, req: PostRequest): Promise<{ f
   if (!parsed.success || Object.keys(errors).length) throw new ValidationError(errors);
 
   const v = parsed.data;
-  // The case has one place field: the address as given, else the coordinates as "lat,long".
-  const place = v.address_string ?? (v.lat !== undefined && v.long !== undefined ? `${v.lat},${v.long}` : undefined);
+  const location = v.lat !== undefined && v.long !== undefined ? { lat: v.lat, long: v.long } : undefined;
   let filed: Filed;
   try {
     filed = await fileComplaint(
       ctx,
-      { categoryCode: v.service_code, description: v.description, place, name: joinName(v.first_name, v.last_name), phone: v.phone, email: v.email },
+      { categoryCode: v.service_code, description: v.description, place: v.address_string, location, addressId: v.address_id, name: joinName(v.first_name, v.last_name), phone: v.phone, email: v.email },
       { channel: 'open311', userId: user.id },
-      { idempotencyKey: key },
+      { idempotencyKey: key, attachments: req.media ?? [] },
     );
   } catch (err) {
-    // fileComplaint names our fields (categoryCode); the client knows the spec's (service_code).
-    if (err instanceof ValidationError) throw new ValidationError(specFields(err.fields ?? {}));
-    throw err;
+    if (!(err instanceof ValidationError)) throw err;
+    // The spec answers an unknown service_code with 404, like GET of its definition.
+    if (err.fields?.categoryCode === 'unknown_category') throw new NotFoundError(`service_code ${v.service_code} was not found (see services.json)`);
+    // fileComplaint names our fields (categoryCode, attachments); the client knows the spec's.
+    throw new ValidationError(specFields(err.fields ?? {}));
   }
   return { filed, response: [{ service_request_id: filed.number, service_notice: SERVICE_NOTICE[req.lang], account_id: null }] };
 }
@@ -156,50 +164,29 @@ export type Open311Request = {
   status_notes: string;
   service_name: string;
   service_code: string;
-  description: string;
+  description: string | null;
   agency_responsible: string | null;
   service_notice: string | null;
   requested_datetime: string;
   updated_datetime: string;
   expected_datetime: string | null;
   address: string | null;
-  address_id: null;
+  address_id: string | null;
   zipcode: null;
-  lat: null;
-  long: null;
+  lat: number | null;
+  long: number | null;
   media_url: null;
 };
 
-type CaseLean = CaseFields & { _id: Types.ObjectId };
-
 /**
- * The deadline, read from the raw document: the case model has no deadline yet, and a lean read
- * returns stored fields the schema does not know, so a `deadlineAt: Date` added later shows up
- * here without a change.
+ * Facts → spec fields. Deliberately a whitelist: nothing of the complainant (kept in its own
+ * collection, never read here), no filer, channel, attachments or staff notes. A request shows
+ * its text, place, coordinates and unit only to a full reader or when the commission marked it
+ * publishable; every other field is the status-only view anyone may read.
  */
-function deadlineOf(c: object): Date | null {
-  const v = (c as Record<string, unknown>).deadlineAt;
-  return v instanceof Date && !Number.isNaN(v.getTime()) ? v : null;
-}
-
-/** Last change: when it was closed for a closed request (spec), else the latest timeline event. */
-function updatedOf(c: CaseLean): Date {
-  const events = c.timeline ?? [];
-  if (open311Status(c.status) === 'closed') {
-    const closing = [...events].reverse().find((e) => e.to === c.status);
-    if (closing) return closing.at;
-  }
-  return events.reduce<Date>((latest, e) => (e.at > latest ? e.at : latest), c.submittedAt);
-}
-
-/**
- * Case → spec fields. Deliberately a whitelist: nothing of the complainant (kept in its own
- * collection, never read here), no filer, channel, attachments, replies or staff notes.
- * We keep no coordinates, address ids, post codes or public media, so those are empty.
- */
-async function toRequests(ctx: Context, cases: CaseLean[], lang: Lang): Promise<Open311Request[]> {
-  const unitIds = [...new Set(cases.map((c) => c.assignedUnitId).filter((id): id is Types.ObjectId => !!id).map(String))];
-  const codes = [...new Set(cases.map((c) => c.categoryCode))];
+async function render(ctx: Context, facts: RequestFacts[], lang: Lang, view: ReadView): Promise<Open311Request[]> {
+  const unitIds = [...new Set(facts.map((f) => f.unitId).filter((id): id is string => !!id))];
+  const codes = [...new Set(facts.map((f) => f.categoryCode))];
   const [units, categories] = await Promise.all([
     unitIds.length ? Unit.find({ _id: { $in: unitIds } }, { nameZh: 1, nameEn: 1 }).lean() : Promise.resolve([]),
     // Inactive categories too: an old case keeps the name it was filed under.
@@ -209,27 +196,29 @@ async function toRequests(ctx: Context, cases: CaseLean[], lang: Lang): Promise<
   const categoryName = new Map(categories.map((c) => [c.code, lang === 'en' ? c.nameEn : c.nameZh]));
   const t = translator(lang);
   const tz = ctx.config.TZ_COUNTY;
-  return cases.map((c) => {
-    const status = open311Status(c.status);
-    const deadline = deadlineOf(c);
+  return facts.map((f) => {
+    const status = open311Status(f.state);
+    const text = view === 'full' || f.publishable ? f.text : null;
     return {
-      service_request_id: c.number,
+      service_request_id: f.number,
       status,
-      // Our finer state in words (已交办, 已办结 ...): the spec's "more details on current status".
-      status_notes: t(`status.${c.status}`),
-      service_name: categoryName.get(c.categoryCode) ?? c.categoryCode,
-      service_code: c.categoryCode,
-      description: c.description,
-      agency_responsible: (c.assignedUnitId && unitName.get(String(c.assignedUnitId))) || null,
+      // The reply the commission accepted and published to the filer, once there is one for the
+      // current outcome; before that our finer state in words (已交办, 已办结 ...).
+      status_notes: f.reply && RESOLVED_STATES.includes(f.state as CaseState) ? f.reply : t(`status.${f.state}`),
+      service_name: categoryName.get(f.categoryCode) ?? f.categoryCode,
+      service_code: f.categoryCode,
+      description: text?.description ?? null,
+      agency_responsible: (text && f.unitId && unitName.get(f.unitId)) || null,
       service_notice: status === 'open' ? SERVICE_NOTICE[lang] : null,
-      requested_datetime: w3cDateTime(c.submittedAt, tz),
-      updated_datetime: w3cDateTime(updatedOf(c), tz),
-      expected_datetime: deadline ? w3cDateTime(deadline, tz) : null,
-      address: c.place ?? null,
-      address_id: null,
+      requested_datetime: w3cDateTime(new Date(f.submittedAt), tz),
+      updated_datetime: w3cDateTime(new Date(f.updatedAt), tz),
+      expected_datetime: f.deadlineAt !== null ? w3cDateTime(new Date(f.deadlineAt), tz) : null,
+      address: text?.place ?? null,
+      address_id: text?.addressId ?? null,
       zipcode: null,
-      lat: null,
-      long: null,
+      lat: text?.coordinates ? text.coordinates[1] : null,
+      long: text?.coordinates ? text.coordinates[0] : null,
+      // Attachments are evidence for staff (cleaned copies for units), never public URLs.
       media_url: null,
     };
   });
@@ -248,14 +237,20 @@ function window(now: Date, start?: Date, end?: Date): { $gte: Date; $lte?: Date 
   return { $gte: new Date(now.getTime() - WINDOW_DAYS * DAY_MS) };
 }
 
-/**
- * GET requests. `service_request_id` overrides every other filter (spec). Newest first, at most
- * 1000 (spec's default volume).
- */
-export async function findRequests(ctx: Context, query: unknown, lang: Lang): Promise<Open311Request[]> {
+function parseQuery(query: unknown): RequestsQuery {
   const parsed = requestsQuery.safeParse(query);
   if (!parsed.success) throw new ValidationError(open311Fields(parsed.error.issues));
-  const q = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * GET requests. `service_request_id` overrides every other filter (spec). Newest first, at most
+ * 1000 (spec's default volume). A full reader's query goes to the database; the public one is
+ * answered from the snapshot of recent requests (see publicRequests).
+ */
+export async function findRequests(ctx: Context, query: unknown, lang: Lang, view: ReadView): Promise<Open311Request[]> {
+  const q = parseQuery(query);
+  if (view === 'public') return render(ctx, await publicRequests(ctx, q), lang, view);
   let filter: Record<string, unknown>;
   if (q.service_request_id.length) {
     filter = { number: { $in: q.service_request_id } };
@@ -265,23 +260,54 @@ export async function findRequests(ctx: Context, query: unknown, lang: Lang): Pr
     const statuses = new Set(q.status);
     if (statuses.size === 1) filter.status = { $in: statuses.has('open') ? OPEN311_OPEN_STATES : OPEN311_CLOSED_STATES };
   }
-  const cases = await Case.find(filter).sort({ submittedAt: -1, _id: -1 }).limit(MAX_REQUESTS).lean();
-  return toRequests(ctx, cases, lang);
+  const cases = await Case.find(filter, FACT_FIELDS).sort({ submittedAt: -1, _id: -1 }).limit(MAX_REQUESTS).lean();
+  return render(ctx, cases.map((c) => factsOf(c as CaseLean, true)), lang, view);
+}
+
+/**
+ * The public list, filtered in memory over the snapshot (the last 90 days, refreshed at most
+ * every OPEN311_PUBLIC_CACHE_SECONDS): anonymous calls never scan the cases collection, whatever
+ * their filters. Numbers asked for by service_request_id that are older than the snapshot are
+ * read from the database (one look-up, counted by the per-IP limit like every anonymous read).
+ */
+async function publicRequests(ctx: Context, q: RequestsQuery): Promise<RequestFacts[]> {
+  const recent = await publicSnapshot(ctx);
+  if (q.service_request_id.length) {
+    const wanted = new Set(q.service_request_id);
+    const found = recent.filter((f) => wanted.has(f.number));
+    const missing = [...wanted].filter((n) => !found.some((f) => f.number === n));
+    const older = missing.length ? await Case.find({ number: { $in: missing } }, FACT_FIELDS).lean() : [];
+    return [...found, ...older.map((c) => factsOf(c as CaseLean, c.publishable === true))].sort((a, b) => b.submittedAt - a.submittedAt).slice(0, MAX_REQUESTS);
+  }
+  const range = window(ctx.clock.now(), q.start_date, q.end_date);
+  const from = range.$gte.getTime();
+  const to = range.$lte ? range.$lte.getTime() : Infinity;
+  const statuses = new Set(q.status);
+  const codes = new Set(q.service_code);
+  return recent
+    .filter((f) => f.submittedAt >= from && f.submittedAt <= to)
+    .filter((f) => !codes.size || codes.has(f.categoryCode))
+    .filter((f) => statuses.size !== 1 || statuses.has(open311Status(f.state)))
+    .slice(0, MAX_REQUESTS);
 }
 
 /** GET requests/{id}: an array with the one request (spec), 404 when unknown. */
-export async function getRequest(ctx: Context, number: string, lang: Lang): Promise<Open311Request[]> {
-  const c = CASE_NUMBER.test(number) ? await Case.findOne({ number }).lean() : null;
+export async function getRequest(ctx: Context, number: string, lang: Lang, view: ReadView): Promise<Open311Request[]> {
+  if (!CASE_NUMBER.test(number)) throw new NotFoundError(`service_request_id ${number} was not found`);
+  // The public reader is served from the snapshot when the request is recent (most status polls).
+  const cached = view === 'public' ? (await publicSnapshot(ctx)).find((f) => f.number === number) : undefined;
+  if (cached) return render(ctx, [cached], lang, view);
+  const c = await Case.findOne({ number }, FACT_FIELDS).lean();
   if (!c) throw new NotFoundError(`service_request_id ${number} was not found`);
-  return toRequests(ctx, [c], lang);
+  return render(ctx, [factsOf(c as CaseLean, view === 'full' || c.publishable === true)], lang, view);
 }
 
 /**
  * GET tokens/{token}. Our services are realtime, so POST answers with the service_request_id
  * and, as the spec asks, no token. The token this endpoint resolves is the case's internal id
  * (24 hex digits), the `id` our own API (/api/v1) returns: a system that holds only that id
- * learns the public case number here. Not the tracking code: that belongs to the citizen and,
- * with its secret, opens their case.
+ * learns the public case number here (an _id look-up, cheap). Not the tracking code: that
+ * belongs to the citizen and, with its secret, opens their case.
  */
 export async function resolveToken(token: string): Promise<{ service_request_id: string; token: string }[]> {
   const c = /^[a-f0-9]{24}$/.test(token) ? await Case.findById(token, { number: 1 }).lean() : null;

@@ -159,7 +159,7 @@ describe('POST requests', () => {
     expect(who).toMatchObject({ anonymous: false, ...IDENTITY });
   });
 
-  it('when a supervisor key comes in the query with only lat/long in a JSON body, then the place is "lat,long" and the answer is XML', async () => {
+  it('when a supervisor key comes in the query with only lat/long in a JSON body, then the point is stored as numbers, no place, and the answer is XML', async () => {
     const res = await request(t.app)
       .post(`/open311/v2/requests.xml?api_key=${encodeURIComponent(keys.supervisor)}`)
       .send({ service_code: 'conduct', description: '工作日中午在单位食堂饮酒，下午上班满身酒气。', lat: 31.2304, long: 121.4737 })
@@ -168,7 +168,7 @@ describe('POST requests', () => {
     const [number] = xmlTexts(res.text, 'service_request_id');
     expect(res.text).toMatch(/<service_requests><request><service_request_id>\d{4}-\d{6}<\/service_request_id><service_notice>[^<]+<\/service_notice><account_id\/><\/request><\/service_requests>/);
     const c = await Case.findOne({ number }).lean();
-    expect(c).toMatchObject({ channel: 'open311', place: '31.2304,121.4737' });
+    expect(c).toMatchObject({ channel: 'open311', place: null, location: { type: 'Point', coordinates: [121.4737, 31.2304] } });
     expect(await Complainant.findOne({ caseId: c!._id }).lean()).toMatchObject({ anonymous: true, name: null });
   });
 
@@ -176,7 +176,7 @@ describe('POST requests', () => {
     const res = await request(t.app)
       .post('/open311/v2/requests.json')
       .type('form')
-      .send({ api_key: keys.commission, description: '太短', phone: 'call me', lat: '91', colour: 'red', 'attribute[x y]': 'v' })
+      .send({ api_key: keys.commission, description: '   ', phone: 'call me', lat: '91', colour: 'red', 'attribute[x y]': 'v' })
       .expect(400);
     const descriptions: string[] = res.body.map((e: { code: number; description: string }) => {
       expect(e.code).toBe(400);
@@ -185,21 +185,25 @@ describe('POST requests', () => {
     expect(descriptions).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^service_code: required/),
-        expect.stringMatching(/^description: too_short .*10 to 4000 characters/),
+        expect.stringMatching(/^description: required/),
         expect.stringMatching(/^phone: invalid_phone/),
         expect.stringMatching(/^lat: invalid_coordinate/),
-        expect.stringMatching(/^colour: unknown_field/),
-        expect.stringMatching(/^attribute\[x y\]: invalid/),
       ]),
     );
+    // Unknown fields and attributes are ignored (spec clients add their own), never named.
+    expect(descriptions.join('\n')).not.toMatch(/colour|attribute/);
     const pair = await request(t.app).post('/open311/v2/requests.xml').type('form').send({ ...valid, api_key: keys.commission, lat: '31.2' }).expect(400);
     expect(xmlTexts(pair.text, 'description')).toEqual([expect.stringMatching(/^long: lat_long_pair/)]);
     expect(await Case.countDocuments()).toBe(0);
   });
 
-  it('when the service_code is unknown, then 400 names service_code', async () => {
-    const res = await request(t.app).post('/open311/v2/requests.json').type('form').send({ ...valid, service_code: 'potholes', api_key: keys.commission }).expect(400);
-    expect(res.body).toEqual([{ code: 400, description: expect.stringMatching(/^service_code: unknown_category/) }]);
+  it('when the service_code is unknown or inactive, then 404 in the spec error format names it, and nothing is filed', async () => {
+    const res = await request(t.app).post('/open311/v2/requests.json').type('form').send({ ...valid, service_code: 'potholes', api_key: keys.commission }).expect(404);
+    expect(res.body).toEqual([{ code: 404, description: expect.stringContaining('service_code potholes') }]);
+    await Category.updateOne({ code: 'other' }, { $set: { active: false } });
+    const xml = await request(t.app).post('/open311/v2/requests.xml').type('form').send({ ...valid, service_code: 'other', api_key: keys.commission }).expect(404);
+    expect(xmlTexts(xml.text, 'code')).toEqual(['404']);
+    expect(await Case.countDocuments()).toBe(0);
   });
 
   it('when the same Idempotency-Key is sent twice, then one case is filed and both answers name it', async () => {
@@ -344,17 +348,16 @@ describe('GET requests', () => {
     expect(xmlTexts(list.text, 'expected_datetime')).toEqual(['2026-03-09T17:30:00+08:00']);
   });
 
-  it('when requests are read without a key, or with a unit or supervisor key, then 403 in the spec format and nothing is shown', async () => {
+  it('when requests are read with a unit, supervisor or unknown key, then 403 in the spec format and nothing is shown', async () => {
     const filed = await givenCase('2026-02-20T02:00:00Z', { unitCode: 'LE01' });
     for (const url of ['/open311/v2/requests.json', `/open311/v2/requests/${filed.number}.json`, `/open311/v2/tokens/${filed.id}.json`]) {
-      const anonymous = await request(t.app).get(url).expect(403);
-      expect(anonymous.body).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
-      for (const role of ['unit', 'supervisor'] as const) {
-        const res = await request(t.app).get(url).query({ api_key: keys[role] }).expect(403);
+      for (const key of [keys.unit, keys.supervisor, 'cft_nope']) {
+        const res = await request(t.app).get(url).query({ api_key: key }).expect(403);
+        expect(res.body).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
         expect(res.text).not.toContain(filed.number);
       }
     }
-    const xml = await request(t.app).get('/open311/v2/requests.xml').expect(403);
+    const xml = await request(t.app).get('/open311/v2/requests.xml').query({ api_key: keys.unit }).expect(403);
     expect(xml.text).toContain('<errors><error><code>403</code>');
   });
 

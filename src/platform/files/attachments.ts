@@ -56,15 +56,16 @@ const EXT: Record<string, string> = {
 };
 
 /**
- * Parses a multipart form with up to 5 files of 10 MB in `attachments`, kept in memory until
- * validated. A limit error is left in `res.locals.uploadError` for the route, so the form can be
- * shown again with the error next to the field like any other bad input.
+ * Parses a multipart form with up to 5 files of 10 MB in `attachments` (or `maxFiles` in another
+ * field: Open311's one `media`), kept in memory until validated. A limit error is left in
+ * `res.locals.uploadError` (named by `attachments`) for the route, so the form can be shown again
+ * with the error next to the field like any other bad input.
  */
-export function acceptAttachments(): RequestHandler {
+export function acceptAttachments(field = 'attachments', maxFiles = MAX_FILES): RequestHandler {
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 30, fieldSize: 64 * 1024, parts: 40 },
-  }).array('attachments', MAX_FILES);
+    limits: { fileSize: MAX_FILE_BYTES, files: maxFiles, fields: 30, fieldSize: 64 * 1024, parts: 40 },
+  }).array(field, maxFiles);
   return (req, res, next) => {
     upload(req, res, (err: unknown) => {
       if (!err) return next();

@@ -34,6 +34,7 @@ import { queueBoard } from './admin/queue-board';
 import { unitAdminRoutes } from './units/unit.routes';
 import { routingAdminRoutes } from './routing/routing-admin.routes';
 import { userAdminRoutes } from './users/user.routes';
+import { openDataRoutes, transparencyRoutes } from './transparency/transparency.routes';
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
@@ -102,6 +103,8 @@ export function createApp(ctx: Context): express.Express {
   app.use('/api/v1', loadTokenUser, apiRoutes(ctx));
   // Open311 authenticates with its api_key field; no session, no cookies, no CSRF either.
   app.use('/open311/v2', open311Routes(ctx));
+  // Open data: anonymous files, no session, no cookies (a slow Redis never touches them).
+  app.use(openDataRoutes());
 
   const sessions = session({
     name: 'sid',
@@ -144,6 +147,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(escalationRoutes(ctx, casePage));
   app.use(representativeRoutes(ctx));
   app.use(evaluationRoutes(ctx));
+  app.use(transparencyRoutes(ctx, casePage));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
   app.use(unitAdminRoutes());

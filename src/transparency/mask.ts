@@ -13,7 +13,7 @@ const PATTERNS: readonly RegExp[] = [
   // Email addresses (also with a full-width ＠).
   /[A-Za-z0-9._%+-]+\s*[@＠]\s*[A-Za-z0-9-]+(?:\s*[.．]\s*[A-Za-z0-9-]+)+/g,
   // Resident ID numbers: 18 characters (the last may be X) or the old 15 digits.
-  new RegExp(`(?<![0-9０-９])${D}{17}[0-9０-９Xx]|(?<![0-9０-９])${D}{15}(?![0-9０-９])`, 'g'),
+  new RegExp(`(?<![0-9０-９])${D}{17}[0-9０-９Xx](?![0-9０-９])|(?<![0-9０-９])${D}{15}(?![0-9０-９])`, 'g'),
   // Mobile numbers, with an optional +86 and 3-4-4 separators.
   new RegExp(`(?:\\+?86${SEP})?(?<![0-9０-９])[1１][3-9３-９]${D}${SEP}${D}{4}${SEP}${D}{4}(?![0-9０-９])`, 'g'),
   // Landlines with an area code: 0571-88886666, (0571) 8888 6666.

@@ -101,7 +101,7 @@ function rowOf(html: string, attr: string, value: string): string {
 }
 /** The cells of a row by their data-k, as text without tags. */
 function cells(row: string): Record<string, string> {
-  return Object.fromEntries([...row.matchAll(/<td data-k="(\w+)">([\s\S]*?)<\/td>/g)].map((m) => [m[1]!, m[2]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()]));
+  return Object.fromEntries([...row.matchAll(/<td data-k="(\w+)"[^>]*>([\s\S]*?)<\/td>/g)].map((m) => [m[1]!, m[2]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()]));
 }
 
 /** A CSV parser for the test (quotes, doubled quotes, CRLF), so the file is read back as a spreadsheet would. */

@@ -252,6 +252,8 @@ export interface RefreshResult {
   files: number;
   /** False when a newer refresh had already written its snapshot (this one's files are dropped). */
   written: boolean;
+  /** Where the time went (ms): the pass over the cases, the unit metrics, the recent cases, the files. */
+  phases: { scan: number; metrics: number; recent: number; files: number };
 }
 
 /**
@@ -273,8 +275,12 @@ export async function refreshSnapshot(ctx: Ctx): Promise<RefreshResult> {
   const categoryNames = new Map(categories.map((c) => [c.code, { zh: c.nameZh, en: c.nameEn }]));
   const names = { units: unitNames, categories: categoryNames };
 
+  let mark = Date.now();
+  const lap = () => -mark + (mark = Date.now());
   const scan = await scanCases(ctx, year, names);
+  const phases = { scan: lap(), metrics: 0, recent: 0, files: 0 };
   const metrics = await metricsOfUnits(ctx, units.map((u) => u.id), period);
+  phases.metrics = lap();
   const unitFigures: UnitFigures[] = units.map((u) => {
     const m = metrics.get(u.id)!;
     return {
@@ -291,13 +297,15 @@ export async function refreshSnapshot(ctx: Ctx): Promise<RefreshResult> {
     };
   });
   const seriesCodes = [...new Set(units.map((u) => u.series))];
+  const recent = await recentCases(scan, names);
+  phases.recent = lap();
   const page: PublicFigures = {
     year,
     period,
     totals: scan.totals,
     series: seriesCodes.map((code) => seriesFigures(code, unitFigures.filter((u) => u.series === code))),
     units: unitFigures,
-    recent: await recentCases(scan, names),
+    recent,
     notices,
     evaluations: evaluations.map((e) => ({ id: String(e._id), year: e.year, name: e.name, publishedAt: e.publishedAt ?? null })),
   };
@@ -322,6 +330,7 @@ export async function refreshSnapshot(ctx: Ctx): Promise<RefreshResult> {
     }
   }
 
+  phases.files = lap();
   const durationMs = Date.now() - t0;
   const doc = { version, generatedAt: now, durationMs, page, years, files };
   const previous = await TransparencySnapshot.findById('current', { version: 1 }).lean();
@@ -337,13 +346,15 @@ export async function refreshSnapshot(ctx: Ctx): Promise<RefreshResult> {
     // Only over an older snapshot: a slow refresh finishing after a newer one changes nothing.
     written = (await TransparencySnapshot.updateOne({ _id: 'current', version: { $lte: version } }, { $set: doc })).matchedCount === 1;
   }
+  // This process serves the new figures at once (others within SNAPSHOT_TTL_MS).
+  if (written) memo = null;
   const keepFrom = written ? (previous?.version ?? version) : Infinity;
   const stale = await bucket()
     .find({ $or: [{ 'metadata.version': { $lt: keepFrom } }, ...(written ? [] : [{ 'metadata.version': version }])] }, { projection: { _id: 1 } })
     .toArray();
   for (const f of stale) await bucket().delete(f._id).catch((err: unknown) => ctx.logger.warn({ fileId: String(f._id), err: (err as Error).message }, 'transparency.file_delete_failed'));
-  ctx.logger.info({ version, durationMs, cases: scan.rows.length, files: files.length, written }, 'transparency.refreshed');
-  return { version, durationMs, cases: scan.rows.length, files: files.length, written };
+  ctx.logger.info({ version, durationMs, phases, cases: scan.rows.length, files: files.length, written }, 'transparency.refreshed');
+  return { version, durationMs, cases: scan.rows.length, files: files.length, written, phases };
 }
 
 // ── Reading (the web) ──
@@ -357,26 +368,49 @@ export interface SnapshotView {
   files: { key: string; format: 'csv' | 'json'; fileId: Types.ObjectId; etag: string; rows: number; bytes: number }[];
 }
 
-/** The current snapshot, or null while the first refresh has not finished. One `_id` read. */
+// The snapshot as last read, kept a few seconds per process: the page and the downloads then cost
+// no database read at all under load (the figures change only every refresh, minutes apart). A
+// missing snapshot is not kept, so the page leaves its "being prepared" state at once.
+const SNAPSHOT_TTL_MS = 5000;
+let memo: { at: number; snap: Promise<SnapshotView | null> } | null = null;
+
+/** The current snapshot, or null while the first refresh has not finished. One `_id` read at most every few seconds. */
 export async function currentSnapshot(): Promise<SnapshotView | null> {
-  return TransparencySnapshot.findById('current').lean<SnapshotView>();
+  if (memo && Date.now() - memo.at < SNAPSHOT_TTL_MS) return memo.snap;
+  const entry = { at: Date.now(), snap: TransparencySnapshot.findById('current').lean<SnapshotView>().exec() };
+  memo = entry;
+  try {
+    const snap = await entry.snap;
+    if (!snap && memo === entry) memo = null;
+    return snap;
+  } catch (err) {
+    if (memo === entry) memo = null;
+    throw err;
+  }
 }
 
 // The files as last read, by GridFS id (ids are never reused, so an entry is never stale): a
 // download is served from memory; a few entries (the whole set and recent years, csv and json).
 const FILE_CACHE_ENTRIES = 8;
-const fileCache = new Map<string, Buffer>();
+// Loads in flight are shared: many first requests for a new file read it once.
+const fileCache = new Map<string, Promise<Buffer>>();
 
-async function fileBody(fileId: Types.ObjectId): Promise<Buffer> {
+async function readFile(fileId: Types.ObjectId): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of bucket().openDownloadStream(fileId)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function fileBody(fileId: Types.ObjectId): Promise<Buffer> {
   const key = String(fileId);
   const hit = fileCache.get(key);
   if (hit) return hit;
-  const chunks: Buffer[] = [];
-  for await (const chunk of bucket().openDownloadStream(fileId)) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  fileCache.set(key, body);
+  const loading = readFile(fileId);
+  fileCache.set(key, loading);
+  // A failed read is not kept: the next request tries again.
+  loading.catch(() => fileCache.get(key) === loading && fileCache.delete(key));
   while (fileCache.size > FILE_CACHE_ENTRIES) fileCache.delete(fileCache.keys().next().value!);
-  return body;
+  return loading;
 }
 
 export type OpenDataAnswer = { state: 'preparing' } | { state: 'ready'; etag: string; generatedAt: Date; rows: number; body: () => Promise<Buffer> };

@@ -14,7 +14,7 @@ beforeAll(async () => {
 it.each([
   ['phone', { width: 360, height: 780 }, true],
   ['desktop', { width: 1366, height: 900 }, false],
-])('when anyone opens the public page on a %s, then it shows the figures without login, fits the screen and a table row per unit', async (name, viewport, isMobile) => {
+])('when anyone opens the public page on a %s, then it shows the figures without login, fits the screen and a table row per unit', async (_name, viewport, isMobile) => {
   const context = await e.browser.newContext({ viewport, isMobile, hasTouch: isMobile, locale: 'zh-CN' });
   const page = await context.newPage();
   await page.goto(`${e.base}/`);

@@ -36,18 +36,22 @@ export function openDataRoutes(): Router {
         res.status(503).type('application/json').send(JSON.stringify({ error: 'preparing', message: 'The open data is being prepared; try again in a minute.' }));
         return;
       }
-      res.setHeader('Cache-Control', `public, max-age=${FILE_MAX_AGE}`);
-      res.setHeader('ETag', file.etag);
-      res.setHeader('Last-Modified', file.generatedAt.toUTCString());
-      res.setHeader('Link', `<${LICENCE.url}>; rel="license"; title="${LICENCE.name}"`);
-      res.setHeader('X-Licence', LICENCE.name);
+      const headers = (etag: string, generatedAt: Date) => {
+        res.setHeader('Cache-Control', `public, max-age=${FILE_MAX_AGE}`);
+        res.setHeader('ETag', etag);
+        res.setHeader('Last-Modified', generatedAt.toUTCString());
+        res.setHeader('Link', `<${LICENCE.url}>; rel="license"; title="${LICENCE.name}"`);
+      };
+      headers(file.etag, file.generatedAt);
       if (req.fresh) {
         res.status(304).end();
         return;
       }
+      const loaded = await file.load();
+      headers(loaded.etag, loaded.generatedAt);
       res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="cases-${year ?? 'all'}.${format}"`);
-      res.send(await file.body());
+      res.send(loaded.body);
     });
   }
   return r;

@@ -245,6 +245,9 @@ async function upload(name: string, content: string, metadata: Record<string, un
   return { fileId: stream.id as Types.ObjectId, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, bytes: body.length };
 }
 
+/** How long a file no snapshot points at is kept (uploadDate is the real time of the upload). */
+const FILE_GRACE_MS = 10 * 60 * 1000;
+
 export interface RefreshResult {
   version: number;
   durationMs: number;
@@ -348,10 +351,15 @@ export async function refreshSnapshot(ctx: Ctx): Promise<RefreshResult> {
   }
   // This process serves the new figures at once (others within SNAPSHOT_TTL_MS).
   if (written) memo = null;
-  const keepFrom = written ? (previous?.version ?? version) : Infinity;
-  const stale = await bucket()
-    .find({ $or: [{ 'metadata.version': { $lt: keepFrom } }, ...(written ? [] : [{ 'metadata.version': version }])] }, { projection: { _id: 1 } })
+  // Files the current snapshot does not point at go once they are older than FILE_GRACE_MS (a web
+  // process may still hold an older snapshot for a few seconds); this refresh's own files at once
+  // when a newer refresh won.
+  const current = await TransparencySnapshot.findById('current', { files: 1 }).lean();
+  const inUse = new Set((current?.files ?? []).map((f) => String(f.fileId)));
+  const candidates = await bucket()
+    .find({ $or: [{ uploadDate: { $lt: new Date(Date.now() - FILE_GRACE_MS) } }, ...(written ? [] : [{ 'metadata.version': version }])] }, { projection: { _id: 1 } })
     .toArray();
+  const stale = candidates.filter((f) => !inUse.has(String(f._id)));
   for (const f of stale) await bucket().delete(f._id).catch((err: unknown) => ctx.logger.warn({ fileId: String(f._id), err: (err as Error).message }, 'transparency.file_delete_failed'));
   ctx.logger.info({ version, durationMs, phases, cases: scan.rows.length, files: files.length, written }, 'transparency.refreshed');
   return { version, durationMs, cases: scan.rows.length, files: files.length, written, phases };
@@ -413,10 +421,17 @@ function fileBody(fileId: Types.ObjectId): Promise<Buffer> {
   return loading;
 }
 
-export type OpenDataAnswer = { state: 'preparing' } | { state: 'ready'; etag: string; generatedAt: Date; rows: number; body: () => Promise<Buffer> };
+export interface OpenDataBody {
+  etag: string;
+  generatedAt: Date;
+  body: Buffer;
+}
+export type OpenDataAnswer = { state: 'preparing' } | { state: 'ready'; etag: string; generatedAt: Date; rows: number; load: () => Promise<OpenDataBody> };
+
+const isFileMissing = (err: unknown) => /FileNotFound|file not found/i.test(String((err as Error)?.message ?? err));
 
 /** An open-data file: every case (year null) or one year's; a year without cases is an empty file. */
-export async function openDataFile(year: number | null, format: 'csv' | 'json'): Promise<OpenDataAnswer> {
+export async function openDataFile(year: number | null, format: 'csv' | 'json', retried = false): Promise<OpenDataAnswer> {
   const snap = await currentSnapshot();
   if (!snap) return { state: 'preparing' };
   const key = year === null ? 'all' : String(year);
@@ -424,9 +439,21 @@ export async function openDataFile(year: number | null, format: 'csv' | 'json'):
   if (!file) {
     const content = format === 'csv' ? openDataCsv([]) : openDataJson([], { year, generatedAt: snap.generatedAt });
     const etag = `"empty-${format}-${key}-${snap.version}"`;
-    return { state: 'ready', etag, generatedAt: snap.generatedAt, rows: 0, body: async () => Buffer.from(content, 'utf8') };
+    return { state: 'ready', etag, generatedAt: snap.generatedAt, rows: 0, load: async () => ({ etag, generatedAt: snap.generatedAt, body: Buffer.from(content, 'utf8') }) };
   }
-  return { state: 'ready', etag: file.etag, generatedAt: snap.generatedAt, rows: file.rows, body: () => fileBody(file.fileId) };
+  const load = async (): Promise<OpenDataBody> => {
+    try {
+      return { etag: file.etag, generatedAt: snap.generatedAt, body: await fileBody(file.fileId) };
+    } catch (err) {
+      // The snapshot kept in memory was replaced twice meanwhile and its file is gone: read the new one.
+      if (retried || !isFileMissing(err)) throw err;
+      memo = null;
+      const again = await openDataFile(year, format, true);
+      if (again.state !== 'ready') throw err;
+      return again.load();
+    }
+  };
+  return { state: 'ready', etag: file.etag, generatedAt: snap.generatedAt, rows: file.rows, load };
 }
 
 // ── The publishable mark ──

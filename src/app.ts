@@ -35,6 +35,7 @@ import { queueBoard } from './admin/queue-board';
 import { unitAdminRoutes } from './units/unit.routes';
 import { routingAdminRoutes } from './routing/routing-admin.routes';
 import { userAdminRoutes } from './users/user.routes';
+import { openDataRoutes, transparencyRoutes } from './transparency/transparency.routes';
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
@@ -104,6 +105,8 @@ export function createApp(ctx: Context): express.Express {
   app.use('/api/v1', loadTokenUser, apiRoutes(ctx));
   // Open311 authenticates with its api_key field; no session, no cookies, no CSRF either.
   app.use('/open311/v2', open311Routes(ctx));
+  // Open data: anonymous files, no session, no cookies (a slow Redis never touches them).
+  app.use(openDataRoutes());
 
   const sessions = session({
     name: 'sid',
@@ -146,6 +149,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(escalationRoutes(ctx, casePage));
   app.use(representativeRoutes(ctx));
   app.use(evaluationRoutes(ctx));
+  app.use(transparencyRoutes(ctx, casePage));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
   app.use(unitAdminRoutes());

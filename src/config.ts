@@ -89,6 +89,8 @@ const schema = z.object({
   REFERENCE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // How often the escalation sweep looks for due reminders and overdue levels.
   ESCALATION_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(300),
+  // How often the public page's figures and the open-data files are rebuilt (src/transparency).
+  TRANSPARENCY_REFRESH_EVERY_SECONDS: z.coerce.number().int().min(30).default(600),
   // Attachment pictures are decoded and re-encoded to drop their metadata (who took them, where).
   // Bounds for a 2-core machine under an upload flood: pixels decoded per picture (memory), pictures
   // at once per process and libvips threads each (CPU), and seconds per picture. A picture beyond

@@ -22,12 +22,14 @@ import { refreshWatch } from './escalation/escalation.service';
 import { escalationPanel } from './escalation/escalation.panels';
 import { rectificationMails } from './rectification/mails';
 import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/rectification.panels';
+import { transparencyRefreshJob } from './transparency/refresh.job';
+import { publishablePanel } from './transparency/transparency.panels';
 
 // The composition root: every job and mail kind the features declare, in one list each. Adding
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, transparencyRefreshJob, sendMailJob, reconcileJob];
 
 export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, calendarMissingMail] as readonly MailDefinition[];
 
@@ -37,7 +39,11 @@ export const registry: Registry = { jobs: JOBS, mails: MAILS };
 export const QUEUE_NAMES: readonly string[] = [...new Set(JOBS.map((j) => j.queue))];
 
 /** The case page's panels, in the order they appear. */
-export const CASE_PANELS: readonly CasePanel[] = [noticePanel, escalationPanel, handlingPanel, unitActionsPanel, reviewPanel, triagePanel, duplicatesPanel, mailsPanel, identityPanel];
+export const CASE_PANELS: readonly CasePanel[] = [noticePanel, escalationPanel, handlingPanel, unitActionsPanel, reviewPanel, triagePanel, publishablePanel, duplicatesPanel, mailsPanel, identityPanel];
 
 // Derived records kept in step with every change of a case: escalation's watch list.
 onCaseChange(refreshWatch);
+
+// The public page lists published typical-case notices through a seam in
+// src/transparency/transparency.service.ts; once src/bulletins exists, wire it here:
+// usePublishedNotices(publishedBulletins);

@@ -62,6 +62,9 @@ const caseSchema = new Schema(
     attachments: { type: [attachmentSchema], default: [] },
     // Information the filer added later (by tracking code), visible to whoever handles the case.
     supplements: { type: [new Schema({ at: Date, text: String }, { _id: false })], default: [] },
+    // The commission allows the filer's description (masked) on the public page (src/transparency);
+    // who set or cleared it, and when, is on the timeline (publishable_set / publishable_cleared).
+    publishable: { type: Boolean, default: false },
     // The unit's reply as published to the filer.
     publicReply: { type: new Schema({ at: Date, text: String }, { _id: false }), default: null },
     satisfaction: {

@@ -37,6 +37,9 @@ export const TIMELINE_ACTIONS = [
   'reminded',
   'escalated',
   'problem_case',
+  // Transparency: the commission allows (or no longer allows) the description on the public page
+  'publishable_set',
+  'publishable_cleared',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

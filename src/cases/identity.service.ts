@@ -105,3 +105,14 @@ export async function openByTracking(code: string, secret: string): Promise<Type
   if (!who || stored.length !== given.length || !timingSafeEqual(given, stored)) throw new NotFoundError('tracking_not_found');
   return who.caseId;
 }
+
+/**
+ * The filers' own name, phone and email for each case, for one use only: masking them out of text
+ * before it is shown publicly (src/transparency). Never shown or logged, so not an identity
+ * reading. One query for all the cases (the server scans the collection once).
+ */
+export async function filerTermsForMasking(caseIds: readonly Types.ObjectId[]): Promise<Map<string, string[]>> {
+  if (!caseIds.length) return new Map();
+  const found = await Complainant.find({ caseId: { $in: caseIds } }, { caseId: 1, name: 1, phone: 1, email: 1 }).lean();
+  return new Map(found.map((w) => [String(w.caseId), [w.name, w.phone, w.email].filter((v): v is string => !!v)]));
+}

@@ -11,7 +11,7 @@ import { DRAW_ALGORITHM } from './draw';
 import { Evaluation, OutcomeDocument, outcomeNumber, PanelComment, type EvaluationFields } from './evaluation.models';
 import { resultsCsv, resultsXlsx } from './evaluation.export';
 import * as s from './evaluation.schemas';
-import { createEvaluation, drawPanelFor, getEvaluation, issueBallots, listEvaluations, takeSnapshot } from './evaluation.service';
+import { createEvaluation, drawPanelFor, getEvaluation, issueBallots, listEvaluations, listPublishedEvaluations, takeSnapshot } from './evaluation.service';
 import { Representative } from './representative.model';
 import { computeResults, confirmOutcome, publishEvaluation, unconfirmed, vetoUnit } from './results.service';
 import { RATINGS } from './scoring';
@@ -157,8 +157,7 @@ export function evaluationRoutes(ctx: Context): Router {
 
   // The published results, without login: rankings, scores and components, outcomes; never ballots.
   r.get('/public/evaluations', async (_req, res) => {
-    const list = await Evaluation.find({ state: 'published' }, { year: 1, name: 1, publishedAt: 1 }).sort({ year: -1 }).lean();
-    res.render('evaluation/public-list', { evaluations: list });
+    res.render('evaluation/public-list', { evaluations: await listPublishedEvaluations() });
   });
   r.get('/public/evaluations/:id', async (req, res) => {
     const e = await getEvaluation(idParam(req));

@@ -26,6 +26,11 @@ export async function listEvaluations(): Promise<EvaluationFields[]> {
   return Evaluation.find({}, { snapshot: 0, draws: 0, results: 0 }).sort({ year: -1, createdAt: -1 }).lean<EvaluationFields[]>();
 }
 
+/** The published evaluations, newest year first (the public list and the transparency page). */
+export async function listPublishedEvaluations(): Promise<{ _id: Types.ObjectId; year: number; name: string; publishedAt?: Date | null }[]> {
+  return Evaluation.find({ state: 'published' }, { year: 1, name: 1, publishedAt: 1 }).sort({ year: -1 }).lean();
+}
+
 /** Moves the evaluation to the next state, claimed on the state expected (one of two staff wins). */
 async function claimState(id: Types.ObjectId | string, from: readonly EvaluationState[], set: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<EvaluationFields> {
   const e = await Evaluation.findOneAndUpdate({ _id: id, state: { $in: from } }, { $set: set, ...extra }, { returnDocument: 'after' }).lean<EvaluationFields>();

@@ -48,6 +48,7 @@ export const en: Messages = {
       reported: 'The unit reported what it corrected', accepted: 'The report was accepted; the reply is published', dissatisfied: 'Listed as dissatisfied', reopened: 'Sent back to the unit again',
       followed_up: 'Phone follow-up by the commission', unreasonable: 'Marked an unreasonable demand',
       sign_reminded: 'Reminded to sign', reminded: 'Reminded of the deadline', escalated: 'Escalated (overdue)', problem_case: 'Marked a problem case',
+      publishable_set: 'Description allowed on the public page (personal data masked)', publishable_cleared: 'Description withdrawn from the public page',
     },
   },
   categories: { title: 'Complaint categories', code: 'Code', nameZh: 'Chinese name', nameEn: 'English name', active: 'Active', enable: 'Enable', disable: 'Disable', add: 'Add a category' },

@@ -47,6 +47,7 @@ export const zhCN = {
       reported: '承办单位报送整改报告', accepted: '整改报告审核通过，已答复您', dissatisfied: '列入不满意案件', reopened: '已重新交办',
       followed_up: '纪委监委电话回访', unreasonable: '认定为不合理诉求',
       sign_reminded: '签收提醒', reminded: '到期提醒', escalated: '逾期督办', problem_case: '列为问题工单',
+      publishable_set: '允许在公开页面展示诉求内容（已隐去个人信息）', publishable_cleared: '撤回公开展示诉求内容',
     },
   },
   categories: { title: '投诉类别', code: '代码', nameZh: '中文名称', nameEn: '英文名称', active: '启用', enable: '启用', disable: '停用', add: '新增类别' },

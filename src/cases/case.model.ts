@@ -48,8 +48,6 @@ const caseSchema = new Schema(
     // (Open311 lat/long); seen by whoever sees the place. And the filer's own address id, as sent.
     location: { type: new Schema({ type: { type: String, enum: ['Point'], required: true }, coordinates: { type: [Number], required: true } }, { _id: false }), default: null },
     addressId: { type: String, default: null },
-    // Marked by the commission for publication: Open311 then shows its text and place to anyone.
-    publishable: { type: Boolean, default: false },
     // The day the events happened, as the filer gave it ('YYYY-MM-DD', county calendar).
     eventDate: { type: String, default: null },
     // Supervisor feedback: which official or unit it concerns, and whether a citizen they met
@@ -62,8 +60,9 @@ const caseSchema = new Schema(
     attachments: { type: [attachmentSchema], default: [] },
     // Information the filer added later (by tracking code), visible to whoever handles the case.
     supplements: { type: [new Schema({ at: Date, text: String }, { _id: false })], default: [] },
-    // The commission allows the filer's description (masked) on the public page (src/transparency);
-    // who set or cleared it, and when, is on the timeline (publishable_set / publishable_cleared).
+    // The commission allows the filer's description (masked) on the public page (src/transparency)
+    // and Open311 then shows its text and place to anyone; who set or cleared it, and when, is on
+    // the timeline (publishable_set / publishable_cleared).
     publishable: { type: Boolean, default: false },
     // The unit's reply as published to the filer.
     publicReply: { type: new Schema({ at: Date, text: String }, { _id: false }), default: null },

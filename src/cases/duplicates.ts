@@ -42,10 +42,20 @@ export async function possibleDuplicateCounts(cases: Keyed[]): Promise<Record<st
   const result: Record<string, number> = {};
   const keyed = cases.filter((c) => c.assignedUnitId ?? c.targetUnitId);
   if (!keyed.length) return result;
-  const open = await openRows();
+  // One pass over the open rows: how many name or have each unit, per category.
+  const perKey = new Map<string, number>();
+  const openIds = new Set<string>();
+  for (const o of await openRows()) {
+    openIds.add(String(o._id));
+    for (const unit of new Set([o.assignedUnitId, o.targetUnitId].filter(Boolean).map(String))) {
+      const key = `${unit}|${o.categoryCode}`;
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    }
+  }
   for (const c of keyed) {
-    const unit = String(c.assignedUnitId ?? c.targetUnitId);
-    result[String(c._id)] = open.filter((o) => !o._id.equals(c._id) && o.categoryCode === c.categoryCode && (String(o.assignedUnitId) === unit || String(o.targetUnitId) === unit)).length;
+    const n = perKey.get(`${String(c.assignedUnitId ?? c.targetUnitId)}|${c.categoryCode}`) ?? 0;
+    // The case itself is among them when it is open (it has its own unit).
+    result[String(c._id)] = n - (openIds.has(String(c._id)) ? 1 : 0);
   }
   return result;
 }

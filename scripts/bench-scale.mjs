@@ -53,6 +53,10 @@ async function measure() {
     await seedReferenceData();
     const units = await Unit.find({}, { _id: 1 }).sort({ code: 1 }).limit(10).lean();
     const cases = db.collection('cases');
+    // A load indicator: a collection that never changes, timed beside each size. These machines
+    // are shared, so a hot path that grows as much as this did not grow with the history.
+    const control = db.collection('bench_control');
+    await control.insertMany(Array.from({ length: OPEN }, (_, i) => ({ n: i, unit: 'WS01', status: 'acknowledged', deadlineDate: '2026-03-16' })));
     const now = ctx.clock.now();
     const day = 86_400_000;
     const ymd = (d) => d.toISOString().slice(0, 10);
@@ -161,12 +165,13 @@ async function measure() {
         sweep: await median(() => sweep(ctx), () => escalation.obliterate({ force: true })),
         swept: (await sweep(ctx)).due,
         byId: await median(() => cases.findOne({ _id: sample })),
+        control: await median(() => control.find({ status: 'acknowledged' }).toArray()),
         // The baseline scans every case: timed once (after one warm-up), or it would take minutes.
         oldInbox: await median(() => cases.find({ assignedUnitId: unitId, status: { $in: ['assigned', 'sent_back', 'acknowledged', 'responded', 'resolved', 'closed'] } }, { projection: { timeline: 0, description: 0 } }).sort({ deadlineAt: 1 }).limit(500).toArray(), undefined, 1),
       };
       await escalation.obliterate({ force: true });
       rows.push(r);
-      log(`${process.env.BENCH_SCALE_BACKEND}: ${size.toLocaleString('en')} closed: inbox ${r.inbox.toFixed(0)} ms, triage ${r.triage.toFixed(0)} ms, board ${r.board.toFixed(0)} ms, sweep ${r.sweep.toFixed(0)} ms, by _id ${r.byId.toFixed(1)} ms, old inbox query ${r.oldInbox.toFixed(0)} ms (loaded in ${(loadMs / 1000).toFixed(1)} s)`);
+      log(`${process.env.BENCH_SCALE_BACKEND}: ${size.toLocaleString('en')} closed: control ${r.control.toFixed(0)} ms, inbox ${r.inbox.toFixed(0)} ms, triage ${r.triage.toFixed(0)} ms, board ${r.board.toFixed(0)} ms, sweep ${r.sweep.toFixed(0)} ms, by _id ${r.byId.toFixed(1)} ms, old inbox query ${r.oldInbox.toFixed(0)} ms (loaded in ${(loadMs / 1000).toFixed(1)} s)`);
     }
     process.stdout.write(`${JSON.stringify(rows)}\n`);
   });
@@ -233,6 +238,7 @@ function report(results, seconds) {
     }
     lines.push(`| *baseline: the inbox's former query on cases* | ${rows.map((r) => `${ms(r.oldInbox)} ms`).join(' | ')} | x${growth(rows, 'oldInbox').toFixed(2)} | |`);
     lines.push(`| *a case by _id* | ${rows.map((r) => `${ms(r.byId)} ms`).join(' | ')} | x${growth(rows, 'byId').toFixed(2)} | |`);
+    lines.push(`| *control: 1,000 documents of an unchanging collection (machine load)* | ${rows.map((r) => `${ms(r.control)} ms`).join(' | ')} | x${growth(rows, 'control').toFixed(2)} | |`);
     const rb = rows[0].rebuild;
     lines.push('', `Worklist: ${rows[0].worklist.toLocaleString('en')} rows, watch list ${rows[0].watch.toLocaleString('en')}; built by the worklist-rebuild job in ${(rb.worklistMs / 1000).toFixed(1)} s and escalation's rebuildWatch in ${(rb.watchMs / 1000).toFixed(1)} s at ${first} closed cases (repairs that scan the cases; no list does).`);
   }

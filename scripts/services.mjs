@@ -4,6 +4,10 @@
 //   node scripts/services.mjs up     start what is missing, print the URLs, stay in the foreground
 //   node scripts/services.mjs check  only report what answers
 //   node scripts/services.mjs build-ferretdb  build our FerretDB server (once; again when its sources change)
+// Environment: MONGO_PORT (default 27017) is where the server is looked for and started;
+// FERRETDB_BACKEND=postgresql starts our FerretDB build on PostgreSQL (POSTGRES_URL, else the
+// local cluster on 127.0.0.1:5432) instead of SQLite; README "Embedded server" says why SQLite
+// stays the default.
 //   node scripts/services.mjs mongo-command <port> <data-dir>  print, as JSON, how to start a
 //     MongoDB-compatible server of one's own (mongod, else our FerretDB build, built if needed);
 //     exits 1 naming what to install when neither is possible. Test helpers run it in a child
@@ -91,6 +95,44 @@ async function waitFor(check, what, child, timeoutMs = 60_000) {
   throw new Error(`${what} did not answer within ${timeoutMs / 1000} s; see ${child?.logFile ?? 'its log'}`);
 }
 
+/** A TCP port nothing listens on now (for servers of one's own). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The PostgreSQL to use: POSTGRES_URL, else the local cluster when it answers; null otherwise. */
+export async function postgresUrl() {
+  if (process.env.POSTGRES_URL) return process.env.POSTGRES_URL;
+  return (await tcpOpen('127.0.0.1', 5432)) ? 'postgres://postgres@127.0.0.1:5432/postgres' : null;
+}
+
+/**
+ * Creates the database (idempotently, through psql) on the PostgreSQL at `url`, and answers the
+ * URL of that database for FerretDB. The URL's user must be allowed to create databases.
+ */
+export async function ensurePostgresDatabase(url, database) {
+  if (!/^[a-z0-9_]+$/.test(database)) throw new Error(`bad database name ${database}`);
+  if (!which('psql')) throw new Error('psql is needed to create the FerretDB database on PostgreSQL (Debian: apt-get install postgresql-client)');
+  const psql = (sql) => spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-tAc', sql], { encoding: 'utf8' });
+  const seen = psql(`select 1 from pg_database where datname = '${database}'`);
+  if (seen.status !== 0) throw new Error(`PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//***@')} refused psql: ${seen.stderr.trim()}`);
+  if (seen.stdout.trim() !== '1') {
+    const made = psql(`create database ${database}`);
+    // Two starts at once: the other one created it.
+    if (made.status !== 0 && !/already exists/.test(made.stderr)) throw new Error(`could not create database ${database}: ${made.stderr.trim()}`);
+  }
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
 function startChild(name, cmd, args) {
   fs.mkdirSync(path.join(DATA, 'logs'), { recursive: true });
   const logFile = path.join(DATA, 'logs', `${name}.log`);
@@ -161,12 +203,19 @@ export async function ensureMongo() {
     if (!(await mongoAnswers(base, 3000))) throw new Error(`MONGODB_URI is set but nothing answers there (${base.replace(/\/\/[^@]*@/, '//***@')})`);
     return { uri: base, child: null, kind: 'MONGODB_URI' };
   }
-  const local = 'mongodb://127.0.0.1:27017';
+  const port = Number(process.env.MONGO_PORT ?? 27017);
+  const local = `mongodb://127.0.0.1:${port}`;
   if (await mongoAnswers(local)) return { uri: local, child: null, kind: 'running' };
-  if (await tcpOpen('127.0.0.1', 27017)) throw new Error('Port 27017 is taken by something that does not answer as MongoDB');
+  if (await tcpOpen('127.0.0.1', port)) throw new Error(`Port ${port} is taken by something that does not answer as MongoDB`);
 
-  const server = mongoServerCommand(27017, DATA);
+  const server = mongoServerCommand(port, DATA);
   if (!server) throw new Error(HELP_MONGO);
+  if (server.name === 'ferretdb' && process.env.FERRETDB_BACKEND === 'postgresql') {
+    const pg = await postgresUrl();
+    if (!pg) throw new Error('FERRETDB_BACKEND=postgresql, but no PostgreSQL answers (set POSTGRES_URL)');
+    server.args = ['-listen', `127.0.0.1:${port}`, '-postgresql-url', await ensurePostgresDatabase(pg, process.env.FERRETDB_PG_DATABASE ?? 'ferretdb')];
+    server.name = 'ferretdb-postgresql';
+  }
   const child = startChild(server.name, server.cmd, server.args);
   await waitFor(() => mongoAnswers(local, 500), 'the MongoDB-compatible server', child);
   return { uri: local, child, kind: server.name };
@@ -212,7 +261,7 @@ export function withDatabase(base, db) {
 async function main() {
   const cmd = process.argv[2] ?? 'check';
   if (cmd === 'check') {
-    const m = await mongoAnswers(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+    const m = await mongoAnswers(process.env.MONGODB_URI ?? `mongodb://127.0.0.1:${process.env.MONGO_PORT ?? 27017}`);
     const r = await redisAnswers(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     console.log(JSON.stringify({ mongo: m ? 'up' : 'down', redis: r ? 'up' : 'down' }));
     process.exit(m && r ? 0 : 1);

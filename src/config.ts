@@ -83,6 +83,8 @@ const schema = z.object({
   EXTENSIONS_MAX: z.coerce.number().int().min(0).max(10).default(2),
   RATING_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(15),
   DUE_SOON_WORKING_DAYS: z.coerce.number().int().min(1).max(10).default(2),
+  // Days a closed case stays in the unit inbox's "closed" tab (the worklist keeps it that long).
+  WORKLIST_KEEP_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CLOSE_SWEEP_EVERY_SECONDS: z.coerce.number().int().min(5).default(600),
   // Reference data (units, categories, rules, policies, calendar) is held in memory per process and
   // dropped on every change (Redis pub/sub); at the latest after this long if a message was missed.

@@ -14,6 +14,7 @@ import { noticePanel, triagePanel } from './routing/routing.panels';
 import { closeResolvedJob } from './rectification/close-resolved.job';
 import { onCaseChange } from './cases/case.lifecycle';
 import { refreshDerivedJob } from './cases/refresh-derived.job';
+import { worklistRebuildJob } from './cases/worklist-rebuild.job';
 import { escalationMails } from './escalation/mails';
 import { evaluationMails } from './evaluation/mails';
 import { calendarCheckJob, calendarMissingMail } from './calendar/calendar-check.job';
@@ -29,7 +30,7 @@ import { publishablePanel } from './transparency/transparency.panels';
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, transparencyRefreshJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, worklistRebuildJob, transparencyRefreshJob, sendMailJob, reconcileJob];
 
 export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, calendarMissingMail] as readonly MailDefinition[];
 

@@ -5,6 +5,7 @@ import { isObjectId } from '../platform/http/validate';
 import { Case, type CaseFields, type CaseLean } from './case.model';
 import { TRANSITIONS, type CaseState, type TransitionName } from './case.states';
 import type { Actor, EventDetails, TimelineAction } from './case.timeline';
+import { syncWorklist } from './worklist';
 
 /** Fields a change may set besides the state; `status` only ever comes from the transition. */
 export type CaseSet = Record<string, unknown> & { status?: never; timeline?: never; _id?: never };
@@ -38,6 +39,8 @@ type Id = string | Types.ObjectId;
 export type CaseListener = (ctx: ListenerContext, c: CaseLean) => Promise<void>;
 type ListenerContext = Pick<Context, 'clock' | 'logger' | 'config'>;
 const listeners: CaseListener[] = [];
+/** The worklist the lists read (worklist.ts) is the gate's own derived record: always first. */
+const worklist: CaseListener = (_ctx, c) => syncWorklist(c);
 
 export function onCaseChange(listener: CaseListener): void {
   if (!listeners.includes(listener)) listeners.push(listener);
@@ -51,7 +54,7 @@ export function onCaseChange(listener: CaseListener): void {
  */
 async function notify(ctx: ListenerContext, c: CaseLean): Promise<boolean> {
   let ok = true;
-  for (const listener of listeners) {
+  for (const listener of [worklist, ...listeners]) {
     try {
       await listener(ctx, c);
     } catch (err) {

@@ -9,7 +9,7 @@ import { User } from '../users/user.model';
 import { categoryAdminRoutes } from './category.routes';
 import { viewerOf, type CasePage } from './case.page';
 import { getCaseFor, listCases } from './case.service';
-import { duplicateCounts } from './duplicates';
+import { openDuplicateCounts } from './duplicates';
 import { revealIdentity } from './identity.service';
 import { nameMaps } from './reference';
 
@@ -24,7 +24,7 @@ export function casePageRoutes(ctx: Context, casePage: CasePage): Router {
 
   r.get('/commission/cases', staff, async (req, res) => {
     const cases = await listCases(viewerOf(req), 100);
-    const dupes = await duplicateCounts(cases.map((c) => ({ id: c.id, categoryCode: c.categoryCode, status: c.status, unitId: c.assignedUnitId ?? c.targetUnitId })));
+    const dupes = await openDuplicateCounts(cases.map((c) => ({ id: c.id, categoryCode: c.categoryCode, status: c.status, unitId: c.assignedUnitId ?? c.targetUnitId })));
     res.render('commission/cases', { cases, dupes, ...(await nameMaps()) });
   });
   r.get('/supervisor', requireRole('supervisor'), async (req, res) => {

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { NotFoundError } from '../platform/http/errors';
 import type { Role } from '../platform/roles';
 import { Case, type CaseFields, type CaseLean } from './case.model';
-import { HANDLING_STATES, TRIAGE_STATES, UNIT_VISIBLE_STATES, type ShownChannel } from './case.states';
+import { HANDLING_STATES, UNIT_VISIBLE_STATES, type ShownChannel } from './case.states';
 import { shownChannel } from './case.visibility';
 
 export interface Viewer {
@@ -84,11 +84,6 @@ export async function findCaseByNumber(number: string): Promise<CaseLean | null>
   return Case.findOne({ number }).lean<CaseLean>();
 }
 
-/** Cases waiting for the commission's routing decision, oldest first. */
-export async function listTriageQueue(limit: number): Promise<CaseLean[]> {
-  return Case.find({ status: { $in: TRIAGE_STATES } }).sort({ submittedAt: 1 }).limit(limit).lean<CaseLean[]>();
-}
-
 /** Cases by their numbers (e.g. the parts of a split case), in number order. */
 export async function findCasesByNumbers(numbers: string[]): Promise<CaseLean[]> {
   if (!numbers.length) return [];
@@ -109,14 +104,6 @@ export async function findResolvedPastWindow(now: Date, limit: number): Promise<
 /** Every case a unit ever had (for its metrics), with only what the metrics read. */
 export async function casesOfUnit(unitId: Types.ObjectId): Promise<CaseLean[]> {
   return Case.find({ unitHistory: unitId }, { status: 1, assignedUnitId: 1, deadlineAt: 1, signDueAt: 1, timeline: 1, satisfaction: 1, unreasonable: 1, followUps: 1 }).lean<CaseLean[]>();
-}
-
-/** The unit's cases it may see, for its inbox (newest first). */
-export async function unitWorkingSet(unitId: Types.ObjectId, limit = 500): Promise<CaseLean[]> {
-  return Case.find({ assignedUnitId: unitId, status: { $in: UNIT_VISIBLE_STATES } }, { timeline: 0, description: 0, supplements: 0, reports: 0 })
-    .sort({ deadlineAt: 1 })
-    .limit(limit)
-    .lean<CaseLean[]>();
 }
 
 /** The commission's list of dissatisfied filers still to be dealt with. */

@@ -1,14 +1,21 @@
 import type { Types } from 'mongoose';
 import { Case, type CaseFields } from './case.model';
 import type { Actor } from './case.timeline';
+import { dropFromWorklist, syncWorklist } from './worklist';
 
 /** What a new case starts with; the state is always `submitted`, the timeline its first event. */
 export type NewCase = Pick<CaseFields, 'number' | 'channel' | 'categoryCode' | 'description' | 'submittedAt'> & { _id: Types.ObjectId } & Record<string, unknown> & { status?: never; timeline?: never };
 
-/** Saves a new case (filed, or a part of a split one) with its first timeline event. */
+/**
+ * Saves a new case (filed, or a part of a split one) with its first timeline event, and its
+ * worklist row (the triage queue reads that). The case is marked as its derived records stale
+ * until its first change refreshes them (routing, within seconds): a process that dies between
+ * the two writes leaves the mark, and the reconciler writes the row.
+ */
 export async function createCase(fields: NewCase, first: { at: Date; actor: Actor; action: 'submitted' | 'split_from'; note: string | null }): Promise<void> {
-  await Case.create({
+  const created = await Case.create({
     ...fields,
+    derivedStaleAt: first.at,
     status: 'submitted',
     timeline: [
       {
@@ -20,11 +27,13 @@ export async function createCase(fields: NewCase, first: { at: Date; actor: Acto
       },
     ],
   });
+  await syncWorklist(created.toObject());
 }
 
 /** Undoes a half-saved submission (its identity could not be saved): as if never filed. */
 export async function discardCase(id: Types.ObjectId): Promise<void> {
   await Case.deleteOne({ _id: id });
+  await dropFromWorklist(id);
 }
 
 /** Bookkeeping flags that are not part of the lifecycle (what the reconciler looks for). */

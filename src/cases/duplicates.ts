@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { Case } from './case.model';
 import { OPEN_STATES } from './case.states';
+import { openRows } from './worklist';
 
 type Keyed = { _id: Types.ObjectId; categoryCode: string; assignedUnitId?: Types.ObjectId | null; targetUnitId?: Types.ObjectId | null };
 
@@ -32,9 +33,40 @@ export async function possibleDuplicates(c: Keyed, limit = 20) {
   return others.map((o) => ({ id: String(o._id), number: o.number, status: o.status, submittedAt: o.submittedAt, excerpt: o.description.slice(0, 60) }));
 }
 
-/** For a list page: how many other open cases share each listed case's unit and category. */
-export async function duplicateCounts(cases: { id: string; categoryCode: string; status: string; unitId: string | null }[]): Promise<Record<string, number>> {
-  const open = await Case.find({ status: { $in: OPEN_STATES } }, { categoryCode: 1, assignedUnitId: 1, targetUnitId: 1 }).lean();
+/**
+ * How many open cases `possibleDuplicates` would list for each given case (same category, other
+ * case assigned to or naming the case's unit), counted in memory on the worklist's open rows: the
+ * triage queue's count without one scan of the cases per row.
+ */
+export async function possibleDuplicateCounts(cases: Keyed[]): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  const keyed = cases.filter((c) => c.assignedUnitId ?? c.targetUnitId);
+  if (!keyed.length) return result;
+  // One pass over the open rows: how many name or have each unit, per category.
+  const perKey = new Map<string, number>();
+  const openIds = new Set<string>();
+  for (const o of await openRows()) {
+    openIds.add(String(o._id));
+    for (const unit of new Set([o.assignedUnitId, o.targetUnitId].filter(Boolean).map(String))) {
+      const key = `${unit}|${o.categoryCode}`;
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    }
+  }
+  for (const c of keyed) {
+    const n = perKey.get(`${String(c.assignedUnitId ?? c.targetUnitId)}|${c.categoryCode}`) ?? 0;
+    // The case itself is among them when it is open (it has its own unit).
+    result[String(c._id)] = n - (openIds.has(String(c._id)) ? 1 : 0);
+  }
+  return result;
+}
+
+/**
+ * For a list page: how many other open cases share each listed case's unit and category. Counted
+ * on the worklist's open rows (one read that follows the open work, not the history).
+ */
+export async function openDuplicateCounts(cases: { id: string; categoryCode: string; status: string; unitId: string | null }[]): Promise<Record<string, number>> {
+  if (!cases.length) return {};
+  const open = await openRows();
   const perKey = new Map<string, number>();
   for (const o of open) {
     const key = unitKey(o);

@@ -4,9 +4,10 @@ import { CalendarGapError, workingDaysBetween, type WorkingCalendar } from '../c
 import { countyDate } from '../clock';
 import type { Context } from '../context';
 import type { CaseLean } from '../cases/case.model';
-import { unitWorkingSet } from '../cases/case.service';
-import { HANDLING_STATES, type ShownChannel } from '../cases/case.states';
+import { HANDLING_STATES, type CaseState, type Channel, type ShownChannel } from '../cases/case.states';
 import { shownChannel } from '../cases/case.visibility';
+import { unitRows } from '../cases/worklist';
+import type { WorklistRow } from '../cases/worklist.model';
 import { levelOf } from '../escalation/escalation.service';
 
 export const INBOX_TABS = ['new', 'in_hand', 'due_soon', 'overdue', 'redo', 'waiting', 'closed'] as const;
@@ -50,11 +51,16 @@ export function tabsOf(c: Pick<CaseLean, 'status' | 'signedAt' | 'redo'>, daysLe
   return tabs;
 }
 
-/** The unit's inbox: every case it has, with its tabs and the working days left; counts per tab. */
+/**
+ * The unit's inbox: every case it has, with its tabs and the working days left; counts per tab.
+ * Read from the worklist (its cost follows the open work): the "closed" tab shows the cases that
+ * ended in the last WORKLIST_KEEP_DAYS; older ones are found through the case list and search.
+ */
 export async function unitInbox(ctx: Pick<Context, 'clock' | 'config'>, unitId: Types.ObjectId): Promise<{ rows: InboxRow[]; counts: Record<InboxTab, number> }> {
-  const [cases, cal] = await Promise.all([unitWorkingSet(unitId), loadCalendar()]);
+  const [cases, cal] = await Promise.all([unitRows(unitId), loadCalendar()]);
   const today = countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY);
-  const rows = cases.map((c) => {
+  const rows = cases.map((row: WorklistRow) => {
+    const c = { ...row, status: row.status as CaseState };
     const inForce = HANDLING_STATES.includes(c.status) && c.deadlineDate;
     let daysLeft: number | null = null;
     if (inForce) {
@@ -70,15 +76,15 @@ export async function unitInbox(ctx: Pick<Context, 'clock' | 'config'>, unitId: 
       number: c.number,
       status: c.status,
       categoryCode: c.categoryCode,
-      channel: shownChannel(c.channel, { role: 'unit' }),
+      channel: shownChannel(c.channel as Channel, { role: 'unit' }),
       submittedAt: c.submittedAt,
       deadlineDate: c.deadlineDate ?? null,
       daysLeft,
       signed: !!c.signedAt,
       redo: !!c.redo,
-      waitingForFiler: !!c.question,
-      pendingExtension: (c.extensions ?? []).some((e) => e.status === 'pending'),
-      level: HANDLING_STATES.includes(c.status) ? levelOf(c) : 0,
+      waitingForFiler: c.waitingForFiler,
+      pendingExtension: c.pendingExtension,
+      level: HANDLING_STATES.includes(c.status) ? levelOf(c as Pick<CaseLean, 'assignmentNo' | 'returnsCount' | 'reopenCount' | 'escalationEvents'>) : 0,
       tabs: tabsOf(c, daysLeft, ctx.config.DUE_SOON_WORKING_DAYS),
     };
   });

@@ -1,32 +1,37 @@
 import type { Context } from '../context';
 import { announceStatus } from '../cases/case.events';
 import { transition } from '../cases/case.lifecycle';
-import { findCaseByNumber, listTriageQueue } from '../cases/case.service';
+import { findCaseByNumber } from '../cases/case.service';
 import type { Actor } from '../cases/case.timeline';
-import { possibleDuplicates } from '../cases/duplicates';
+import { possibleDuplicateCounts } from '../cases/duplicates';
+import { triageRows } from '../cases/worklist';
 import { ValidationError } from '../platform/http/errors';
 
 export const REJECT_REASONS = ['out_of_scope', 'duplicate', 'no_grounds'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
-/** The triage queue: cases the rules left for the commission (or not yet routed), oldest first. */
+/**
+ * The triage queue: cases the rules left for the commission (or not yet routed), oldest first.
+ * Two reads of the worklist (the queue, and the open cases for the duplicate counts), whatever
+ * the number of cases ever filed.
+ */
 export async function triageQueue(limit = 100) {
-  const cases = await listTriageQueue(limit);
-  return Promise.all(
-    cases.map(async (c) => ({
+  const cases = await triageRows(limit);
+  const duplicates = await possibleDuplicateCounts(cases);
+  return cases.map((c) => ({
       id: String(c._id),
       number: c.number,
       status: c.status,
       channel: c.channel,
       categoryCode: c.categoryCode,
       submittedAt: c.submittedAt,
-      description: c.description,
+      description: c.description ?? '',
       assignedUnitId: null,
       targetUnitId: c.targetUnitId ? String(c.targetUnitId) : null,
       routed: c.status === 'triaged',
-      duplicates: (await possibleDuplicates(c, 5)).length,
-    })),
-  );
+      // Shown as "5+" beyond five, as the case page lists at most that many on the queue.
+      duplicates: Math.min(duplicates[String(c._id)] ?? 0, 5),
+  }));
 }
 
 /**

@@ -23,6 +23,9 @@ func main() {
 	addr := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dir := flag.String("data", "./data", "directory for the SQLite files")
 	level := flag.String("log-level", "warn", "debug, info, warn or error")
+	// FerretDB's PostgreSQL backend pushes filters down to PostgreSQL (its indexes are used);
+	// the SQLite one scans every document of a collection on each find (DESIGN section 7).
+	pgURL := flag.String("postgresql-url", "", "use the PostgreSQL backend at this URL instead of SQLite (-data is then unused)")
 	flag.Parse()
 
 	abs, err := filepath.Abs(*dir)
@@ -58,12 +61,18 @@ func main() {
 		log.Fatal(err)
 	}
 
-	f, err := ferretdb.New(&ferretdb.Config{
+	cfg := &ferretdb.Config{
 		Logger:    logger,
 		Listener:  ferretdb.ListenerConfig{TCP: innerAddr},
 		Handler:   "sqlite",
 		SQLiteURL: url,
-	})
+	}
+	if *pgURL != "" {
+		cfg.Handler = "postgresql"
+		cfg.PostgreSQLURL = *pgURL
+		cfg.SQLiteURL = ""
+	}
+	f, err := ferretdb.New(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -75,7 +84,11 @@ func main() {
 		<-ctx.Done()
 		outer.Close()
 	}()
-	fmt.Fprintf(os.Stderr, "ferretdb-lite listening on %s, data in %s\n", *addr, abs)
+	where := "data in " + abs
+	if *pgURL != "" {
+		where = "backend postgresql"
+	}
+	fmt.Fprintf(os.Stderr, "ferretdb-lite listening on %s, %s\n", *addr, where)
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		log.Fatal(err)
 	}

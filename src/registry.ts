@@ -21,15 +21,18 @@ import { escalateCaseJob, escalationSweepJob, finishSupervisionJob } from './esc
 import { refreshWatch } from './escalation/escalation.service';
 import { escalationPanel } from './escalation/escalation.panels';
 import { rectificationMails } from './rectification/mails';
+import { bulletinMailsJob } from './bulletins/bulletin-mails.job';
+import { bulletinMails } from './bulletins/mails';
+import { generateReportJob } from './reports/report.job';
 import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/rectification.panels';
 
 // The composition root: every job and mail kind the features declare, in one list each. Adding
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, bulletinMailsJob, generateReportJob, sendMailJob, reconcileJob];
 
-export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, calendarMissingMail] as readonly MailDefinition[];
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, ...bulletinMails, calendarMissingMail] as readonly MailDefinition[];
 
 export const registry: Registry = { jobs: JOBS, mails: MAILS };
 

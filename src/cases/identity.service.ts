@@ -4,6 +4,8 @@ import { Types } from 'mongoose';
 import { isDuplicateKey } from '../platform/mongo';
 import type { Context } from '../context';
 import { NotFoundError } from '../platform/http/errors';
+import { User } from '../users/user.model';
+import { Case } from './case.model';
 import { Complainant } from './complainant.model';
 import { hashSecret, newTrackingCode, normalizeTrackingCode } from './tracking';
 
@@ -104,4 +106,20 @@ export async function openByTracking(code: string, secret: string): Promise<Type
   const stored = Buffer.from(who?.secretHash ?? '0'.repeat(64), 'hex');
   if (!who || stored.length !== given.length || !timingSafeEqual(given, stored)) throw new NotFoundError('tracking_not_found');
   return who.caseId;
+}
+
+/**
+ * The names, phones and emails of whoever filed these cases (the complainant and a supervisor
+ * who filed for them), for checks that text written about the cases holds none of them. Never
+ * shown; not a reading of the identity, so not recorded as one.
+ */
+export async function filerMarks(caseIds: readonly (Types.ObjectId | string)[]): Promise<string[]> {
+  if (!caseIds.length) return [];
+  const [people, cases] = await Promise.all([
+    Complainant.find({ caseId: { $in: caseIds } }, { name: 1, phone: 1, email: 1 }).lean(),
+    Case.find({ _id: { $in: caseIds }, filedBy: { $ne: null } }, { filedBy: 1 }).lean(),
+  ]);
+  const filers = cases.length ? await User.find({ _id: { $in: cases.map((c) => c.filedBy) }, role: 'supervisor' }, { displayName: 1, email: 1 }).lean() : [];
+  const marks = [...people.flatMap((p) => [p.name, p.phone, p.email]), ...filers.flatMap((u) => [u.displayName, u.email])];
+  return [...new Set(marks.filter((m): m is string => typeof m === 'string' && m.trim().length >= 2).map((m) => m.trim()))];
 }

@@ -5,4 +5,7 @@ export interface FeatureMessages {
   en: Record<string, unknown>;
 }
 
-export const FEATURE_MESSAGES: FeatureMessages[] = [];
+import { messages as bulletins } from '../bulletins/bulletins.i18n';
+import { messages as reports } from '../reports/reports.i18n';
+
+export const FEATURE_MESSAGES: FeatureMessages[] = [bulletins, reports];

@@ -207,3 +207,19 @@ export async function publishedBulletins(limit = 10): Promise<PublishedBulletin[
 }
 
 export { bulletinNumber };
+
+/** A notice as the API gives it (commission tokens): ids as strings, its number once issued. */
+export function bulletinJson(b: BulletinLean) {
+  return {
+    id: String(b._id),
+    number: bulletinNumber(b),
+    title: b.title,
+    status: b.status,
+    issuedAt: b.issuedAt ?? null,
+    published: !!b.published,
+    publishedAt: b.publishedAt ?? null,
+    corrects: b.corrects ? String(b.corrects) : null,
+    correctedBy: b.correctedBy ? String(b.correctedBy) : null,
+    items: b.items.map((i) => ({ caseId: String(i.caseId), caseNumber: i.caseNumber, unitId: i.unitId ? String(i.unitId) : null, unitName: i.unitName ?? '', happened: i.happened ?? '', handling: i.handling ?? '', outcome: i.outcome ?? '' })),
+  };
+}

@@ -35,7 +35,7 @@ it('when the commission generates a monthly report, then the page follows the jo
   await small.goto(url);
   await expectText(small.locator('[data-figure="received"]'), '2');
   // Nothing wider than the phone: wide tables scroll inside their own box.
-  expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  expect(await small.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
   await small.screenshot({ path: 'test-results/e2e-report-360.png', fullPage: true });
   await small.screenshot({ path: 'test-results/e2e-report-360-top.png' });
 

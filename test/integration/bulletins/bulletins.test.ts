@@ -225,4 +225,16 @@ describe('a typical-case notice', () => {
       }
     }
   });
+
+  it('when the API is asked with a commission token, then it lists the notices and gives one; a unit token is 403', async () => {
+    const api = await apiAs(t.app, 'commission');
+    const list = await api.get('/bulletins').expect(200);
+    expect(list.body.bulletins.map((b: { number: string | null }) => b.number).filter(Boolean).sort()).toEqual(['〔2026〕通报第1号', '〔2026〕通报第2号', '〔2026〕通报第3号', '〔2026〕通报第4号']);
+    const one = await api.get(`/bulletins/${first}`).expect(200);
+    expect(one.body).toMatchObject({ id: first, number: '〔2026〕通报第1号', status: 'issued', published: true, corrects: null, correctedBy: expect.any(String) });
+    expect(one.body.items.map((i: { caseNumber: string }) => i.caseNumber)).toEqual([c2.number, c1.number]);
+    expectNoFiler(JSON.stringify(list.body) + JSON.stringify(one.body));
+    await (await apiAs(t.app, 'unit', 'WS01')).get('/bulletins').expect(403);
+    await (await apiAs(t.app, 'supervisor')).get(`/bulletins/${first}`).expect(403);
+  });
 });

@@ -166,7 +166,7 @@ describe('a monthly report', () => {
       r.on('end', () => cb(null, Buffer.concat(chunks)));
     }).expect(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(res.body as never);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Channels', 'Categories', 'Series', 'Units', 'Campaigns', 'Evaluation']);
     const summary = wb.getWorksheet('Summary')!;
     const from = summary.getRow(2).getCell(3).value;

@@ -83,7 +83,7 @@ export async function givenMatrixFixture(ctx: Context, app: Express): Promise<Ma
     // an id that exists nowhere, so the row shows who gets past the role check (404) and who not.
     [/^\/supervision-notices\/:id/, NO_SUCH_ID],
     [/evaluation-documents\/:id/, NO_SUCH_ID],
-    [/^\/commission\/bulletins\/:id/, NO_SUCH_ID],
+    [/\/bulletins\/:id/, NO_SUCH_ID],
     [/^\/commission\/reports\/:id/, NO_SUCH_ID],
   ];
   const simple: Record<string, string> = {

@@ -3,6 +3,8 @@ import { givenUser } from '../helpers/builders';
 import { assignedCase } from '../helpers/cases';
 import { expectText, login, useE2e } from '../helpers/e2e';
 
+// The machine is shared: starting the services and Chromium may take longer than jest's default.
+jest.setTimeout(180000);
 const e = useE2e();
 
 beforeAll(async () => {

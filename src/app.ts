@@ -23,6 +23,8 @@ import { escalationRoutes } from './escalation/escalation.routes';
 import { representativeRoutes } from './evaluation/representatives.routes';
 import { evaluationRoutes } from './evaluation/evaluation.routes';
 import { healthRoutes } from './health/health.routes';
+import { bulletinRoutes } from './bulletins/bulletin.routes';
+import { reportRoutes } from './reports/report.routes';
 import { closeConnectionsWhileStopping, readyRoute } from './platform/http/graceful';
 import { refuseReservedFields } from './platform/http/body-guard';
 import { dependencyDown, errorHandler, notFound } from './platform/http/error-handler';
@@ -152,6 +154,8 @@ export function createApp(ctx: Context): express.Express {
   app.use(transparencyRoutes(ctx, casePage));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
+  app.use(bulletinRoutes(ctx));
+  app.use(reportRoutes(ctx));
   app.use(unitAdminRoutes());
   app.use(userAdminRoutes(ctx));
   app.use(routingAdminRoutes());

@@ -22,6 +22,11 @@ import { escalateCaseJob, escalationSweepJob, finishSupervisionJob } from './esc
 import { refreshWatch } from './escalation/escalation.service';
 import { escalationPanel } from './escalation/escalation.panels';
 import { rectificationMails } from './rectification/mails';
+import { bulletinMailsJob } from './bulletins/bulletin-mails.job';
+import { bulletinMails } from './bulletins/mails';
+import { generateReportJob } from './reports/report.job';
+import { publishedBulletins } from './bulletins/bulletin.service';
+import { usePublishedNotices } from './transparency/transparency.service';
 import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/rectification.panels';
 import { transparencyRefreshJob } from './transparency/refresh.job';
 import { publishablePanel } from './transparency/transparency.panels';
@@ -30,9 +35,9 @@ import { publishablePanel } from './transparency/transparency.panels';
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, worklistRebuildJob, transparencyRefreshJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, worklistRebuildJob, transparencyRefreshJob, bulletinMailsJob, generateReportJob, sendMailJob, reconcileJob];
 
-export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, calendarMissingMail] as readonly MailDefinition[];
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, ...bulletinMails, calendarMissingMail] as readonly MailDefinition[];
 
 export const registry: Registry = { jobs: JOBS, mails: MAILS };
 
@@ -45,6 +50,6 @@ export const CASE_PANELS: readonly CasePanel[] = [noticePanel, escalationPanel, 
 // Derived records kept in step with every change of a case: escalation's watch list.
 onCaseChange(refreshWatch);
 
-// The public page lists published typical-case notices through a seam in
-// src/transparency/transparency.service.ts; once src/bulletins exists, wire it here:
-// usePublishedNotices(publishedBulletins);
+// The public page lists published typical-case notices (src/bulletins) through a seam in
+// src/transparency/transparency.service.ts, so neither feature imports the other.
+usePublishedNotices(async (limit) => (await publishedBulletins(limit)).map((b) => ({ id: b.id, number: b.number, title: b.title, issuedAt: b.issuedAt, url: `/public/bulletins/${b.id}` })));

@@ -19,6 +19,7 @@ import { rectificationApiRoutes } from '../rectification/rectification.api';
 import { escalationApiRoutes } from '../escalation/escalation.api';
 import { representativeApiRoutes } from '../evaluation/representatives.api';
 import { evaluationApiRoutes, evaluationPublicApiRoutes } from '../evaluation/evaluation.api';
+import { bulletinApiRoutes } from '../bulletins/bulletins.api';
 
 /** JSON API under /api/v1; authenticated by Bearer token, scoped by role like the pages. */
 export function apiRoutes(ctx: Context): Router {
@@ -45,6 +46,7 @@ export function apiRoutes(ctx: Context): Router {
   r.use(escalationApiRoutes(ctx));
   r.use(representativeApiRoutes(ctx));
   r.use(evaluationApiRoutes(ctx));
+  r.use(bulletinApiRoutes());
   // Staff and supervisors file on someone's behalf through the API (phone, visit, letter).
   // An `Idempotency-Key` header makes a client's retry return the first answer instead of filing twice.
   r.post('/complaints', requireRole('commission', 'supervisor'), async (req, res) => {

@@ -10,6 +10,7 @@ import { evaluationOperations } from '../evaluation/evaluation.openapi';
 import { representativeOperations } from '../evaluation/representatives.openapi';
 import { unitOperations } from '../units/units.openapi';
 import { apiOperations } from './api.openapi';
+import { bulletinOperations } from '../bulletins/bulletins.openapi';
 
 // The OpenAPI 3.1 description of /api/v1 and /open311/v2, served without authentication at
 // GET /api/v1/openapi.json. Each feature declares its operations in its own `*.openapi.ts`, from
@@ -28,6 +29,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...escalationOperations,
   ...representativeOperations,
   ...evaluationOperations,
+  ...bulletinOperations,
 ];
 
 let document: Record<string, unknown> | undefined;

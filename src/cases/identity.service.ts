@@ -4,6 +4,8 @@ import { Types } from 'mongoose';
 import { isDuplicateKey } from '../platform/mongo';
 import type { Context } from '../context';
 import { NotFoundError } from '../platform/http/errors';
+import { User } from '../users/user.model';
+import { Case } from './case.model';
 import { Complainant } from './complainant.model';
 import { hashSecret, newTrackingCode, normalizeTrackingCode } from './tracking';
 
@@ -115,4 +117,21 @@ export async function filerTermsForMasking(caseIds: readonly Types.ObjectId[]): 
   if (!caseIds.length) return new Map();
   const found = await Complainant.find({ caseId: { $in: caseIds } }, { caseId: 1, name: 1, phone: 1, email: 1 }).lean();
   return new Map(found.map((w) => [String(w.caseId), [w.name, w.phone, w.email].filter((v): v is string => !!v)]));
+}
+
+/**
+ * The names, phones and emails of whoever filed these cases (the complainant and a supervisor
+ * who filed for them), for checks that text written about the cases holds none of them. Never
+ * shown; not a reading of the identity, so not recorded as one.
+ */
+export async function filerMarks(caseIds: readonly (Types.ObjectId | string)[]): Promise<string[]> {
+  if (!caseIds.length) return [];
+  const ids = caseIds.map((id) => new Types.ObjectId(String(id)));
+  const [people, cases] = await Promise.all([
+    filerTermsForMasking(ids),
+    Case.find({ _id: { $in: ids }, filedBy: { $ne: null } }, { filedBy: 1 }).lean(),
+  ]);
+  const filers = cases.length ? await User.find({ _id: { $in: cases.map((c) => c.filedBy) }, role: 'supervisor' }, { displayName: 1, email: 1 }).lean() : [];
+  const marks = [...[...people.values()].flat(), ...filers.flatMap((u) => [u.displayName, u.email])];
+  return [...new Set(marks.filter((m): m is string => typeof m === 'string' && m.trim().length >= 2).map((m) => m.trim()))];
 }

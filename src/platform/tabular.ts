@@ -21,7 +21,7 @@ export function toCsv(header: readonly string[], rows: readonly Cell[][]): strin
 
 export interface Sheet {
   name: string;
-  columns: { header: string; width?: number; date?: boolean }[];
+  columns: { header: string; width?: number; date?: boolean; /** An Excel number format, e.g. '0.0%' for a rate kept as a fraction. */ numFmt?: string }[];
   rows: Cell[][];
 }
 
@@ -35,6 +35,7 @@ export async function toXlsx(sheets: readonly Sheet[], created: Date): Promise<B
     for (const r of s.rows) ws.addRow(r.map((v) => (v === undefined ? null : v)));
     s.columns.forEach((c, i) => {
       if (c.date) ws.getColumn(i + 1).numFmt = 'yyyy-mm-dd';
+      else if (c.numFmt) ws.getColumn(i + 1).numFmt = c.numFmt;
     });
     ws.getRow(1).font = { bold: true };
     ws.views = [{ state: 'frozen', ySplit: 1 }];

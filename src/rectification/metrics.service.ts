@@ -13,7 +13,7 @@ export interface Period {
 }
 
 /** The period as instants: from the start of `from` to the end of `to`, county time. */
-function instants(p: Period, tz: string): { from: Date; to: Date } {
+export function instants(p: Period, tz: string): { from: Date; to: Date } {
   const dayBefore = new Date(Date.parse(`${p.from}T00:00:00Z`) - 24 * 3600 * 1000).toISOString().slice(0, 10);
   return { from: new Date(dueInstant(dayBefore, tz).getTime() + 1), to: dueInstant(p.to, tz) };
 }

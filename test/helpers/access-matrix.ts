@@ -83,6 +83,8 @@ export async function givenMatrixFixture(ctx: Context, app: Express): Promise<Ma
     // an id that exists nowhere, so the row shows who gets past the role check (404) and who not.
     [/^\/supervision-notices\/:id/, NO_SUCH_ID],
     [/evaluation-documents\/:id/, NO_SUCH_ID],
+    [/\/bulletins\/:id/, NO_SUCH_ID],
+    [/^\/commission\/reports\/:id/, NO_SUCH_ID],
   ];
   const simple: Record<string, string> = {
     n: '1',
@@ -92,6 +94,7 @@ export async function givenMatrixFixture(ctx: Context, app: Express): Promise<Ma
     service_code: 'efficiency',
     service_request_id: filed.number,
     token: filed.id,
+    section: 'units',
   };
   const params = (route: RouteEntry) =>
     route.path.replace(/:(\w+)/g, (_m, name: string, offset: number) => {

@@ -64,27 +64,35 @@ export async function createTestContext(overrides: Record<string, string> = {}):
 }
 
 /** Empties every collection (keeping indexes; GridFS too) and every Redis key of this worker's prefix. */
-export async function resetData(ctx: Pick<Context, 'config' | 'redis' | 'queues'>): Promise<void> {
-  const db = mongoose.connection.db!;
-  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
-  // A very large collection (a scale test's) is dropped instead: FerretDB's SQLite backend cannot
-  // delete it in one statement (too many SQL variables); its indexes are then built again.
-  await Promise.all(
-    collections.map(async (c) => {
-      try {
-        await db.collection(c.name).deleteMany({});
-      } catch (err) {
-        if (!/too many SQL variables/.test((err as Error).message)) throw err;
-        await db.collection(c.name).drop();
-        await Promise.all(Object.values(mongoose.models).filter((m) => m.collection.collectionName === c.name).map((m) => m.createIndexes()));
-      }
-    }),
-  );
-  for (const q of ctx.queues.all()) await q.obliterate({ force: true });
+export async function resetData(ctx: Pick<Context, 'config' | 'redis'>): Promise<void> {
+  const collections = await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray();
+  await Promise.all(collections.map((c) => clearCollection(c.name)));
+  await clearRedis(ctx);
+}
+
+/** Deletes a collection's documents, keeping its indexes. */
+export async function clearCollection(name: string): Promise<void> {
+  try {
+    await mongoose.connection.db!.collection(name).deleteMany({});
+  } catch (err) {
+    // A very large collection (a scale test's) is dropped instead: FerretDB's SQLite backend cannot
+    // delete it in one statement (too many SQL variables); its indexes are then built again.
+    if (!/too many SQL variables/.test((err as Error).message)) throw err;
+    await mongoose.connection.db!.collection(name).drop();
+    await Promise.all(Object.values(mongoose.models).filter((m) => m.collection.collectionName === name).map((m) => m.createIndexes()));
+  }
+}
+
+/**
+ * Unlinks every Redis key of this worker's prefix: the queues' keys (BullMQ's are
+ * `<prefix>:<queue>:...`, so this is what obliterating each queue did), sessions, rate limits.
+ */
+export async function clearRedis(ctx: Pick<Context, 'config' | 'redis'>): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.config.REDIS_PREFIX}:*`, 'COUNT', 500);
-    if (keys.length) await ctx.redis.del(...keys);
+    // Redis is shared by every helper's run: a large COUNT walks its keyspace in few round trips.
+    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.config.REDIS_PREFIX}:*`, 'COUNT', 5000);
+    if (keys.length) await ctx.redis.unlink(...keys);
     cursor = next;
   } while (cursor !== '0');
 }

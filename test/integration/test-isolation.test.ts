@@ -44,4 +44,10 @@ describe('fresh data before each test', () => {
     expect(await Case.countDocuments()).toBe(0);
     expect(await t.ctx.redis.exists(`${t.ctx.config.REDIS_PREFIX}:left-over`)).toBe(0);
   });
+
+  it('then the unique indexes of every model are in place (built in the first file of a worker, found in the later ones)', async () => {
+    await expect(Unit.create({ code: 'LE01', series: 'law_enforcement', nameZh: '重复', nameEn: 'Duplicate' })).rejects.toMatchObject({ code: 11000 });
+    await givenUser('admin', { username: 'same' });
+    await expect(givenUser('admin', { username: 'same' })).rejects.toMatchObject({ code: 11000 });
+  });
 });

@@ -1,5 +1,7 @@
 // Stops only the servers the global setup started; a server that was already running stays.
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { stopChildren } from '../scripts/services.mjs';
 
 /** Drops this run's databases (cf_test_<run>_<worker>), leaving other runs' alone. */
@@ -41,6 +43,8 @@ async function dropRunKeys() {
 export default async function globalTeardown() {
   await dropRunDatabases();
   await dropRunKeys();
+  // The reference data the first file seeded, kept for the others (test/helpers/reference-data.ts).
+  if (process.env.TEST_RUN_ID) await rm(`${tmpdir()}/cf-reference-${process.env.TEST_RUN_ID}.bson`, { force: true });
   const children = globalThis.__SERVICES__ ?? [];
   globalThis.__SERVICES__ = undefined;
   await stopChildren(children);

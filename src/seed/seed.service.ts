@@ -47,24 +47,32 @@ function demoHead(code: string) {
   return { name: `${SURNAMES[n % SURNAMES.length]}某`, title: '主要负责人', email: headEmail(code) };
 }
 
-/** Units and categories are upserted by code (safe to run on every start). */
+/**
+ * Units and categories are upserted by code (safe to run on every start). Sent as one ordered bulk
+ * write per collection: the same ~220 updates in the same order, but one command each instead of
+ * one round trip per update (each waiting in line behind every other update on FerretDB's
+ * serializing proxy).
+ */
 export async function seedReferenceData(): Promise<{ units: number; categories: number; calendarYears: number }> {
-  for (const u of unitsFile.units) {
-    await Unit.updateOne(
-      { code: u.code },
+  await Unit.bulkWrite(
+    unitsFile.units.flatMap((u) => [
       {
-        $set: { series: u.series as Series, nameZh: u.zh, nameEn: u.en, vertical: u.vertical },
-        $setOnInsert: { emails: [unitEmail(u.code)], active: true },
+        updateOne: {
+          filter: { code: u.code },
+          update: { $set: { series: u.series as Series, nameZh: u.zh, nameEn: u.en, vertical: u.vertical }, $setOnInsert: { emails: [unitEmail(u.code)], active: true } },
+          upsert: true,
+        },
       },
-      { upsert: true },
-    );
-    // Demo heads and superiors, only where the administrator has set none.
-    await Unit.updateOne({ code: u.code, head: null }, { $set: { head: demoHead(u.code) } });
-    if (u.vertical) await Unit.updateOne({ code: u.code, superior: null }, { $set: { superior: { name: `上级主管部门（${u.zh}）`, email: `superior.${u.code.toLowerCase()}@demo.county.example` } } });
-  }
-  for (const [order, c] of CATEGORIES.entries()) {
-    await Category.updateOne({ code: c.code }, { $set: { nameZh: c.nameZh, nameEn: c.nameEn, order }, $setOnInsert: { active: true } }, { upsert: true });
-  }
+      // Demo heads and superiors, only where the administrator has set none.
+      { updateOne: { filter: { code: u.code, head: null }, update: { $set: { head: demoHead(u.code) } } } },
+      ...(u.vertical ? [{ updateOne: { filter: { code: u.code, superior: null }, update: { $set: { superior: { name: `上级主管部门（${u.zh}）`, email: `superior.${u.code.toLowerCase()}@demo.county.example` } } } } }] : []),
+    ]),
+  );
+  await Category.bulkWrite(
+    CATEGORIES.map((c, order) => ({
+      updateOne: { filter: { code: c.code }, update: { $set: { nameZh: c.nameZh, nameEn: c.nameEn, order }, $setOnInsert: { active: true } }, upsert: true },
+    })),
+  );
   const calendarYears = await seedCalendar();
   await seedDeadlinePolicies();
   await seedRoutingRules();

@@ -4,15 +4,16 @@ import { createLogger } from '../../src/logger';
 import { createMailer, type Mailer } from '../../src/platform/mail/transport';
 import { startWorkers, type RunningWorkers } from '../../src/platform/jobs/worker';
 import { registry } from '../../src/registry';
-import { givenReferenceData } from './builders';
 import { createTestContext, resetData, type TestContext } from './context';
+import { restoreReferenceData, seedReferenceSnapshot, type ReferenceSnapshot } from './reference-data';
 import { startSmtp, type TestSmtp } from './smtp';
 
 export interface TestAppOptions {
   /** Config overrides for createTestContext (with `smtp: true`, SMTP_URL is the test server's). */
   config?: Record<string, string>;
   /**
-   * true (default): empty the data and seed the reference data (units, categories) before each test;
+   * true (default): before each test, the reference data (units, categories, calendar, policies,
+   * rules) as seeded and nothing else (seeded once per file, put back where a test changed it);
    * false: only empty the data before each test; 'once': empty and seed once, before all tests.
    */
   seed?: boolean | 'once';
@@ -60,9 +61,12 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     return value;
   };
 
+  // Seeded once per file and kept; before each test only what a test wrote is undone (see restoreReferenceData).
+  let seeded: ReferenceSnapshot | undefined;
   const freshData = async (c: TestContext) => {
-    await resetData(c);
-    if (seed !== false) await givenReferenceData();
+    if (seed === false) return resetData(c);
+    if (!seeded) seeded = await seedReferenceSnapshot(c);
+    else await restoreReferenceData(c, seeded);
   };
 
   const start = (c: TestContext, mailer = createMailer(c.config.SMTP_URL, c.config.MAIL_FROM)) => startWorkers({ ...c, mailer, registry }, WORKER_CONCURRENCY);

@@ -31,6 +31,33 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+/**
+ * Connects as the app does (connectMongo), with every model's collection and indexes in place.
+ * The worker's database outlives a test file, so its indexes are usually there already: they are
+ * listed (cheap) and built only where one is missing, instead of mongoose's automatic build on
+ * connect, which asks for every index again in every file. FerretDB takes its global lock for each
+ * createIndexes even when nothing is to be built: ~2 s per file for 25 models on a busy machine.
+ */
+async function connectWithIndexes(uri: string): Promise<void> {
+  const models = Object.values(mongoose.models);
+  const automatic = models.map((m) => [m.schema.get('autoIndex'), m.schema.get('autoCreate')] as const);
+  for (const m of models) m.schema.set('autoIndex', false).set('autoCreate', false);
+  try {
+    await connectMongo(uri);
+    await Promise.all(models.map((m) => m.init()));
+  } finally {
+    // Only the automatic build on this connect is skipped; a later connect or model behaves as before.
+    models.forEach((m, i) => m.schema.set('autoIndex', automatic[i]![0]).set('autoCreate', automatic[i]![1]));
+  }
+  const existing = new Set((await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  await Promise.all(
+    models.map(async (m) => {
+      if (!existing.has(m.collection.collectionName)) await m.createCollection();
+      if ((await m.diffIndexes()).toCreate.length) await m.createIndexes();
+    }),
+  );
+}
+
 export interface TestContext extends Context {
   clock: FixedClock;
   queueRedis: Redis;
@@ -39,8 +66,7 @@ export interface TestContext extends Context {
 
 export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
   const config = testConfig(overrides);
-  await connectMongo(config.MONGODB_URI);
-  await Promise.all(Object.values(mongoose.models).map((m) => m.init()));
+  await connectWithIndexes(config.MONGODB_URI);
   const redis = createFailFastRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const queueRedis = createFailFastRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', () => undefined);
@@ -68,29 +94,37 @@ export async function createTestContext(overrides: Record<string, string> = {}):
 }
 
 /** Empties every collection (keeping indexes; GridFS too) and every Redis key of this worker's prefix. */
-export async function resetData(ctx: Pick<Context, 'config' | 'redis' | 'queues'>): Promise<void> {
-  const db = mongoose.connection.db!;
-  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
-  // A very large collection (a scale test's) is dropped instead: FerretDB's SQLite backend cannot
-  // delete it in one statement (too many SQL variables); its indexes are then built again.
-  await Promise.all(
-    collections.map(async (c) => {
-      try {
-        await db.collection(c.name).deleteMany({});
-      } catch (err) {
-        if (!/too many SQL variables/.test((err as Error).message)) throw err;
-        await db.collection(c.name).drop();
-        await Promise.all(Object.values(mongoose.models).filter((m) => m.collection.collectionName === c.name).map((m) => m.createIndexes()));
-      }
-    }),
-  );
+export async function resetData(ctx: Pick<Context, 'config' | 'redis'>): Promise<void> {
+  const collections = await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray();
+  await Promise.all(collections.map((c) => clearCollection(c.name)));
   // Emptied with the raw driver, which the reference cache's mongoose hooks do not see.
   dropLocal();
-  for (const q of ctx.queues.all()) await q.obliterate({ force: true });
+  await clearRedis(ctx);
+}
+
+/** Deletes a collection's documents, keeping its indexes. */
+export async function clearCollection(name: string): Promise<void> {
+  try {
+    await mongoose.connection.db!.collection(name).deleteMany({});
+  } catch (err) {
+    // A very large collection (a scale test's) is dropped instead: FerretDB's SQLite backend cannot
+    // delete it in one statement (too many SQL variables); its indexes are then built again.
+    if (!/too many SQL variables/.test((err as Error).message)) throw err;
+    await mongoose.connection.db!.collection(name).drop();
+    await Promise.all(Object.values(mongoose.models).filter((m) => m.collection.collectionName === name).map((m) => m.createIndexes()));
+  }
+}
+
+/**
+ * Unlinks every Redis key of this worker's prefix: the queues' keys (BullMQ's are
+ * `<prefix>:<queue>:...`, so this is what obliterating each queue did), sessions, rate limits.
+ */
+export async function clearRedis(ctx: Pick<Context, 'config' | 'redis'>): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.config.REDIS_PREFIX}:*`, 'COUNT', 500);
-    if (keys.length) await ctx.redis.del(...keys);
+    // Redis is shared by every helper's run: a large COUNT walks its keyspace in few round trips.
+    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.config.REDIS_PREFIX}:*`, 'COUNT', 5000);
+    if (keys.length) await ctx.redis.unlink(...keys);
     cursor = next;
   } while (cursor !== '0');
 }

@@ -6,8 +6,9 @@ import { startWorkers, type RunningWorkers } from '../../src/platform/jobs/worke
 import { createMailer } from '../../src/platform/mail/transport';
 import { registry } from '../../src/registry';
 import { launchBrowser } from './browser';
-import { givenReferenceData, PASSWORD } from './builders';
-import { createTestContext, resetData, type TestContext } from './context';
+import { PASSWORD } from './builders';
+import { createTestContext, type TestContext } from './context';
+import { seedReferenceSnapshot } from './reference-data';
 import { startSmtp, type TestSmtp } from './smtp';
 
 export interface E2e {
@@ -31,8 +32,7 @@ export function useE2e(): E2e {
   beforeAll(async () => {
     smtp = await startSmtp();
     ctx = await createTestContext({ SMTP_URL: smtp.url });
-    await resetData(ctx);
-    await givenReferenceData();
+    await seedReferenceSnapshot(ctx);
     workers = await startWorkers({ ...ctx, mailer: createMailer(smtp.url, ctx.config.MAIL_FROM), registry }, 2);
     server = createServer(createApp(ctx)).listen(0, '127.0.0.1');
     await new Promise((r) => server!.once('listening', r));

@@ -22,6 +22,7 @@ import { rectificationRoutes } from './rectification/rectification.routes';
 import { escalationRoutes } from './escalation/escalation.routes';
 import { representativeRoutes } from './evaluation/representatives.routes';
 import { evaluationRoutes } from './evaluation/evaluation.routes';
+import { oversightRoutes } from './oversight/oversight.routes';
 import { healthRoutes } from './health/health.routes';
 import { closeConnectionsWhileStopping, readyRoute } from './platform/http/graceful';
 import { refuseReservedFields } from './platform/http/body-guard';
@@ -144,6 +145,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(escalationRoutes(ctx, casePage));
   app.use(representativeRoutes(ctx));
   app.use(evaluationRoutes(ctx));
+  app.use(oversightRoutes(ctx));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
   app.use(unitAdminRoutes());

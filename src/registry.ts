@@ -22,14 +22,18 @@ import { refreshWatch } from './escalation/escalation.service';
 import { escalationPanel } from './escalation/escalation.panels';
 import { rectificationMails } from './rectification/mails';
 import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/rectification.panels';
+import { trackCase } from './oversight/counters.service';
+import { oversightMails } from './oversight/mails';
+import { monthMetricsJob } from './oversight/month-metrics.job';
+import { rebuildCountersJob } from './oversight/rebuild-counters.job';
 
 // The composition root: every job and mail kind the features declare, in one list each. Adding
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, rebuildCountersJob, monthMetricsJob, sendMailJob, reconcileJob];
 
-export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, calendarMissingMail] as readonly MailDefinition[];
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, ...oversightMails, calendarMissingMail] as readonly MailDefinition[];
 
 export const registry: Registry = { jobs: JOBS, mails: MAILS };
 
@@ -41,3 +45,5 @@ export const CASE_PANELS: readonly CasePanel[] = [noticePanel, escalationPanel, 
 
 // Derived records kept in step with every change of a case: escalation's watch list.
 onCaseChange(refreshWatch);
+// The dashboard's counters (src/oversight).
+onCaseChange(trackCase);

@@ -10,6 +10,7 @@ import { evaluationOperations } from '../evaluation/evaluation.openapi';
 import { representativeOperations } from '../evaluation/representatives.openapi';
 import { unitOperations } from '../units/units.openapi';
 import { apiOperations } from './api.openapi';
+import { oversightOperations } from '../oversight/oversight.openapi';
 
 // The OpenAPI 3.1 description of /api/v1 and /open311/v2, served without authentication at
 // GET /api/v1/openapi.json. Each feature declares its operations in its own `*.openapi.ts`, from
@@ -28,6 +29,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...escalationOperations,
   ...representativeOperations,
   ...evaluationOperations,
+  ...oversightOperations,
 ];
 
 let document: Record<string, unknown> | undefined;
@@ -47,6 +49,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Open311', description: 'GeoReport v2; services are public, requests need api_key' },
       { name: 'Escalation', description: 'The overdue board' },
       { name: 'Evaluation', description: 'The two-hundred evaluation (双百双评): registry, draw, ballots, results' },
+      { name: 'Oversight', description: 'The monthly three-rate ranking' },
       { name: 'Rectification', description: 'The unit’s handling and the commission’s review (/api/v1/cases/{id}/...)' },
     ],
     security: [{ bearerAuth: [] }],

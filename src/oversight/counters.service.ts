@@ -5,6 +5,7 @@ import { HANDLING_STATES } from '../cases/case.states';
 import { levelOf } from '../escalation/escalation.service';
 import { isDuplicateKey } from '../platform/mongo';
 import { addInto, difference, type CaseMark } from './counters';
+import { markMonthsStale } from './month-metrics.service';
 import { OversightCount, OversightMark } from './oversight.models';
 
 type Ctx = Pick<Context, 'config' | 'logger'>;
@@ -45,6 +46,7 @@ export async function trackCase(ctx: Ctx, c: CaseLean): Promise<void> {
     throw err;
   }
   await applyIncrements(difference(before?.mark ?? null, mark));
+  await markMonthsStale();
 }
 
 const CURSOR_NOT_FOUND = 43;

@@ -57,7 +57,7 @@ export async function computeMonths(ctx: Ctx, months: readonly string[]): Promis
       months.map((month) =>
         MonthMetrics.updateOne(
           { _id: month, frozen: { $ne: true } },
-          { $set: { computedAt: now, frozen: isFrozen(ctx, month), units: Object.fromEntries(counts.get(month)!) } },
+          { $set: { computedAt: now, stale: false, frozen: isFrozen(ctx, month), units: Object.fromEntries(counts.get(month)!) } },
           { upsert: true },
         ).catch((err: unknown) => {
           // Frozen meanwhile by another run: its figures stand.
@@ -74,19 +74,23 @@ export interface MonthSnapshot {
   month: string;
   computedAt: Date;
   frozen: boolean;
+  stale?: boolean;
   units: Record<string, MetricCounts>;
 }
 
 /**
- * The months' snapshots: read by `_id`; a month never computed (or, with `refresh`, one not yet
- * frozen) is computed first. Months after the current one are empty and not stored.
+ * The months' snapshots: read by `_id`; a month never computed is computed first; with `refresh`,
+ * so is a month not frozen yet that a case changed since (stale) or that was computed before today
+ * (time alone moves some figures: deadlines fall due). Months after the current one are empty.
  */
 export async function monthSnapshots(ctx: Ctx, months: readonly string[], opts: { refresh?: boolean } = {}): Promise<Map<string, MonthSnapshot>> {
   const current = monthOf(countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY));
   const wanted = months.filter((m) => m <= current);
   const read = async () => new Map((await MonthMetrics.find({ _id: { $in: wanted } }).lean()).map((d) => [String(d._id), d as unknown as MonthSnapshot]));
   let found = await read();
-  const todo = wanted.filter((m) => !found.has(m) || (opts.refresh && !found.get(m)!.frozen));
+  const today = countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY);
+  const outdated = (s: MonthSnapshot) => !s.frozen && (s.stale || countyDate(new Date(s.computedAt), ctx.config.TZ_COUNTY) < today);
+  const todo = wanted.filter((m) => !found.has(m) || (opts.refresh && outdated(found.get(m)!)));
   if (todo.length) {
     await computeMonths(ctx, todo);
     found = await read();
@@ -112,4 +116,9 @@ export function sumCounts(parts: readonly (MetricCounts | undefined)[]): MetricC
 export function unitsOver(snapshots: Iterable<MonthSnapshot>, unitIds: readonly string[]): Map<string, UnitMetrics> {
   const list = [...snapshots];
   return new Map(unitIds.map((id) => [id, withRates(sumCounts(list.map((s) => s.units[id])))]));
+}
+
+/** A case changed: every month not frozen yet is to be computed again (the job or the next ranking does it). */
+export async function markMonthsStale(): Promise<void> {
+  await MonthMetrics.updateMany({ frozen: false, stale: { $ne: true } }, { $set: { stale: true } });
 }

@@ -30,6 +30,8 @@ const monthMetricsSchema = new Schema(
     _id: { type: String, required: true }, // 'YYYY-MM'
     computedAt: { type: Date, required: true },
     frozen: { type: Boolean, default: false },
+    // A case changed since it was computed (set by the counters' listener).
+    stale: { type: Boolean, default: false },
     units: { type: Schema.Types.Mixed, default: {} },
   },
   { versionKey: false, minimize: false },

@@ -35,7 +35,7 @@ export function rankingsOf(units: readonly UnitView[], metrics: ReturnType<typeo
 }
 
 /** The month's ranking as it stands (from the month's snapshot; computed first if missing). */
-export async function monthlyRanking(ctx: Ctx, month: string, opts: { refresh?: boolean } = {}): Promise<{ month: string; computedAt: Date; frozen: boolean; series: SeriesRanking[] }> {
+export async function monthlyRanking(ctx: Ctx, month: string, opts: { refresh?: boolean } = { refresh: true }): Promise<{ month: string; computedAt: Date; frozen: boolean; series: SeriesRanking[] }> {
   const [units, snaps] = await Promise.all([listActiveUnits(), monthSnapshots(ctx, [month], opts)]);
   const snap = snaps.get(month)!;
   return { month, computedAt: snap.computedAt, frozen: snap.frozen, series: rankingsOf(units, unitsOver([snap], units.map((u) => u.id)), ctx.config.RANKING_MIN_CASES) };

@@ -31,7 +31,7 @@ for (const viewport of [{ width: 360, height: 780 }, { width: 1366, height: 900 
     await expectText(page.locator('h1'), '工作台');
     await expectText(page.locator('[data-figure="open"]'), '4');
     // Chart.js drew on the canvas (served by the app), and the table beside it holds the numbers.
-    await page.waitForFunction(() => !!(window as unknown as { Chart?: { getChart(c: Element): unknown } }).Chart?.getChart(document.querySelector('#intake-channel canvas')!));
+    await page.waitForFunction("!!(window.Chart && window.Chart.getChart(document.querySelector('#intake-channel canvas')))");
     await expectText(page.locator('#table-channel tr[data-key="web"] td').last(), '4');
     await page.screenshot({ path: `test-results/oversight-dashboard-${viewport.width}.png`, fullPage: true });
 

@@ -13,7 +13,7 @@
     new window.Chart(canvas, {
       type: c.type,
       data: { labels: c.labels, datasets: c.datasets.map(function (d) { return { label: d.label, data: d.data, tension: 0.2, spanGaps: true }; }) },
-      options: { responsive: true, animation: false, plugins: { legend: { display: c.datasets.length <= 26, position: 'bottom' } }, scales: scales },
+      options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: c.datasets.length <= 26, position: 'bottom' } }, scales: scales },
     });
   });
 })();

@@ -70,8 +70,11 @@ export async function rebuildCounters(ctx: Ctx): Promise<{ cases: number; docume
 
 async function rebuildOnce(ctx: Ctx): Promise<{ cases: number; documents: number }> {
   const docs = new Map<string, Record<string, unknown>>();
-  const marks: { _id: unknown; v: number; mark: CaseMark }[] = [];
+  let marks: { _id: unknown; v: number; mark: CaseMark }[] = [];
   let cases = 0;
+  // Marks are written as the scan goes (memory holds one batch); the counters, a few hundred
+  // documents a year, are kept whole and replace the old ones at the end.
+  await OversightMark.deleteMany({});
   const cursor = Case.find(
     {},
     { status: 1, channel: 1, categoryCode: 1, submittedAt: 1, assignedUnitId: 1, resolvedAt: 1, campaignId: 1, deadlineDate: 1, deadlineAt: 1, noticeId: 1, assignmentNo: 1, returnsCount: 1, reopenCount: 1, escalationEvents: 1, 'timeline.at': 1 },
@@ -83,12 +86,15 @@ async function rebuildOnce(ctx: Ctx): Promise<{ cases: number; documents: number
     addInto(docs, mark);
     marks.push({ _id: c._id, v: ((c as { timeline?: unknown[] }).timeline ?? []).length, mark });
     cases++;
+    if (marks.length >= 2000) {
+      await OversightMark.collection.insertMany(marks as never[], { ordered: false });
+      marks = [];
+    }
   }
+  if (marks.length) await OversightMark.collection.insertMany(marks as never[], { ordered: false });
   await OversightCount.deleteMany({});
   const all = [...docs].map(([id, body]) => ({ _id: id, ...body }));
   for (let i = 0; i < all.length; i += 500) await OversightCount.collection.insertMany(all.slice(i, i + 500) as never[]);
-  await OversightMark.deleteMany({});
-  for (let i = 0; i < marks.length; i += 2000) await OversightMark.collection.insertMany(marks.slice(i, i + 2000) as never[]);
   ctx.logger.info({ cases, documents: all.length }, 'oversight.counters_rebuilt');
   return { cases, documents: all.length };
 }

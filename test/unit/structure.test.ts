@@ -16,6 +16,9 @@ function sourceFiles(dir: string): string[] {
 
 /** The folder a file belongs to: `cases`, `platform/http`...; files at the top of src/ are their own node. */
 function nodeOf(file: string): string {
+  // A feature's `<feature>.i18n.ts` is data the i18n registry imports (src/i18n/features.ts) and
+  // imports nothing itself: it belongs to the i18n node, or every feature using i18n would be a loop.
+  if (file.endsWith('.i18n.ts')) return 'i18n';
   const rel = path.relative(SRC, file).split(path.sep);
   if (rel.length === 1) return rel[0]!.replace(/\.ts$/, '');
   return rel[0] === 'platform' && rel.length > 2 ? `platform/${rel[1]}` : rel[0]!;

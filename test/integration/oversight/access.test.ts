@@ -7,6 +7,7 @@ import { browser } from '../../helpers/http';
 // Who may see the dashboard and the rankings (no cases needed: the role checks come first).
 
 const t = useTestApp({ seed: 'once' });
+jest.setTimeout(180000); // seeding the 70 units is slow on a busy shared server
 
 it('when a unit or a supervisor token asks for the monthly ranking, then 403; commission and administrator get it; no token 401', async () => {
   for (const role of ['unit', 'supervisor'] as const) await (await apiAs(t.app, role, role === 'unit' ? 'LE01' : undefined)).get('/rankings/monthly?month=2026-03').expect(403);

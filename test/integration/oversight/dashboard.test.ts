@@ -18,7 +18,7 @@ import { until } from '../../helpers/wait';
 // RANKING_MIN_CASES is 3 here so the story stays short: WS01 and WS02 have 4 cases, WS03 has 1.
 
 const t = useTestApp({ smtp: true, workers: 'once', seed: 'once', config: { RANKING_MIN_CASES: '3' } });
-jest.setTimeout(240000);
+jest.setTimeout(480000);
 
 const day = (md: string, hm = '10:00') => t.ctx.clock.set(new Date(`2026-${md}T${hm}:00+08:00`));
 

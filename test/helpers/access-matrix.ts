@@ -83,6 +83,8 @@ export async function givenMatrixFixture(ctx: Context, app: Express): Promise<Ma
     // an id that exists nowhere, so the row shows who gets past the role check (404) and who not.
     [/^\/supervision-notices\/:id/, NO_SUCH_ID],
     [/evaluation-documents\/:id/, NO_SUCH_ID],
+    // A published monthly ranking needs a past month published: none here.
+    [/^\/rankings\/:id/, NO_SUCH_ID],
   ];
   const simple: Record<string, string> = {
     n: '1',

@@ -22,6 +22,7 @@ import { rectificationRoutes } from './rectification/rectification.routes';
 import { escalationRoutes } from './escalation/escalation.routes';
 import { representativeRoutes } from './evaluation/representatives.routes';
 import { evaluationRoutes } from './evaluation/evaluation.routes';
+import { oversightRoutes } from './oversight/oversight.routes';
 import { healthRoutes } from './health/health.routes';
 import { bulletinRoutes } from './bulletins/bulletin.routes';
 import { reportRoutes } from './reports/report.routes';
@@ -152,6 +153,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(representativeRoutes(ctx));
   app.use(evaluationRoutes(ctx));
   app.use(transparencyRoutes(ctx, casePage));
+  app.use(oversightRoutes(ctx));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));
   app.use(bulletinRoutes(ctx));

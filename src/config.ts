@@ -101,6 +101,10 @@ const schema = z.object({
   IMAGE_CLEAN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   IMAGE_THREADS: z.coerce.number().int().min(1).max(16).default(1),
   IMAGE_CLEAN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  // Oversight: units with fewer cases received in the month are not ranked (shown as "too few
+  // cases"); how often the month snapshots of the unit metrics are recomputed.
+  RANKING_MIN_CASES: z.coerce.number().int().min(1).max(1000).default(5),
+  OVERSIGHT_METRICS_EVERY_SECONDS: z.coerce.number().int().min(30).default(900),
   // Demos and acceptance checks: the instant `npm run sweep` runs as (refused in production).
   CLOCK_NOW: z.string().optional(),
   TRUST_PROXY: z

@@ -30,14 +30,18 @@ import { usePublishedNotices } from './transparency/transparency.service';
 import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/rectification.panels';
 import { transparencyRefreshJob } from './transparency/refresh.job';
 import { publishablePanel } from './transparency/transparency.panels';
+import { trackCase } from './oversight/counters.service';
+import { oversightMails } from './oversight/mails';
+import { monthMetricsJob } from './oversight/month-metrics.job';
+import { rebuildCountersJob } from './oversight/rebuild-counters.job';
 
 // The composition root: every job and mail kind the features declare, in one list each. Adding
 // a job is one file in its feature and one line here; the workers register each job and its
 // schedule from this list, and the reconciler asks each for its pending work.
 
-export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, worklistRebuildJob, transparencyRefreshJob, bulletinMailsJob, generateReportJob, sendMailJob, reconcileJob];
+export const JOBS: readonly AnyJob[] = [routeCaseJob, issueNoticeJob, finishSplitJob, closeResolvedJob, escalationSweepJob, escalateCaseJob, finishSupervisionJob, calendarCheckJob, refreshDerivedJob, worklistRebuildJob, transparencyRefreshJob, bulletinMailsJob, generateReportJob, rebuildCountersJob, monthMetricsJob, sendMailJob, reconcileJob];
 
-export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, ...bulletinMails, calendarMissingMail] as readonly MailDefinition[];
+export const MAILS = [...intakeMails, ...caseMails, ...routingMails, ...rectificationMails, ...escalationMails, ...evaluationMails, ...bulletinMails, ...oversightMails, calendarMissingMail] as readonly MailDefinition[];
 
 export const registry: Registry = { jobs: JOBS, mails: MAILS };
 
@@ -53,3 +57,5 @@ onCaseChange(refreshWatch);
 // The public page lists published typical-case notices (src/bulletins) through a seam in
 // src/transparency/transparency.service.ts, so neither feature imports the other.
 usePublishedNotices(async (limit) => (await publishedBulletins(limit)).map((b) => ({ id: b.id, number: b.number, title: b.title, issuedAt: b.issuedAt, url: `/public/bulletins/${b.id}` })));
+// The dashboard's counters (src/oversight).
+onCaseChange(trackCase);

@@ -17,6 +17,7 @@ import { openApiDocument } from './openapi';
 import { caseJson } from '../rectification/case.json';
 import { rectificationApiRoutes } from '../rectification/rectification.api';
 import { escalationApiRoutes } from '../escalation/escalation.api';
+import { oversightApiRoutes } from '../oversight/oversight.api';
 import { representativeApiRoutes } from '../evaluation/representatives.api';
 import { evaluationApiRoutes, evaluationPublicApiRoutes } from '../evaluation/evaluation.api';
 import { bulletinApiRoutes } from '../bulletins/bulletins.api';
@@ -44,6 +45,7 @@ export function apiRoutes(ctx: Context): Router {
   r.get('/cases/:id', anyRole, async (req, res) => res.json(await caseJson(await getCaseFor(viewer(req), idParam(req)), viewer(req))));
   r.use(rectificationApiRoutes(ctx));
   r.use(escalationApiRoutes(ctx));
+  r.use(oversightApiRoutes(ctx));
   r.use(representativeApiRoutes(ctx));
   r.use(evaluationApiRoutes(ctx));
   r.use(bulletinApiRoutes());

@@ -11,6 +11,7 @@ import { representativeOperations } from '../evaluation/representatives.openapi'
 import { unitOperations } from '../units/units.openapi';
 import { apiOperations } from './api.openapi';
 import { bulletinOperations } from '../bulletins/bulletins.openapi';
+import { oversightOperations } from '../oversight/oversight.openapi';
 
 // The OpenAPI 3.1 description of /api/v1 and /open311/v2, served without authentication at
 // GET /api/v1/openapi.json. Each feature declares its operations in its own `*.openapi.ts`, from
@@ -30,6 +31,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...representativeOperations,
   ...evaluationOperations,
   ...bulletinOperations,
+  ...oversightOperations,
 ];
 
 let document: Record<string, unknown> | undefined;
@@ -49,6 +51,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Open311', description: 'GeoReport v2; services are public, requests need api_key' },
       { name: 'Escalation', description: 'The overdue board' },
       { name: 'Evaluation', description: 'The two-hundred evaluation (双百双评): registry, draw, ballots, results' },
+      { name: 'Oversight', description: 'The monthly three-rate ranking' },
       { name: 'Rectification', description: 'The unit’s handling and the commission’s review (/api/v1/cases/{id}/...)' },
     ],
     security: [{ bearerAuth: [] }],

@@ -16,7 +16,7 @@ const loginInput = z.object({
 
 /** Where each role lands after login. */
 export const HOME_BY_ROLE: Record<Role, string> = {
-  commission: '/commission/cases',
+  commission: '/commission',
   admin: '/admin/units',
   unit: '/unit/cases',
   supervisor: '/supervisor',

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { openAttachment, unitMaySee } from '../platform/files/attachments';
 import { NotFoundError } from '../platform/http/errors';
-import { idParam } from '../platform/http/validate';
+import { idParam, parseOrThrow } from '../platform/http/validate';
+import { listActiveUnits } from '../units/unit.service';
+import { caseListFilter, caseListQuery, hasFilter } from './case.filters';
 import { requireRole } from '../platform/http/require-role';
 import { User } from '../users/user.model';
 import { categoryAdminRoutes } from './category.routes';
@@ -23,9 +25,13 @@ export function casePageRoutes(ctx: Context, casePage: CasePage): Router {
   const anyRole = requireRole('commission', 'admin', 'unit', 'supervisor');
 
   r.get('/commission/cases', staff, async (req, res) => {
-    const cases = await listCases(viewerOf(req), 100);
+    const query = parseOrThrow(caseListQuery, req.query);
+    const seriesUnits = query.series ? (await listActiveUnits()).filter((u) => u.series === query.series).map((u) => u.id) : null;
+    const filtered = hasFilter(query);
+    // A filtered list is what a dashboard number links to: it shows every case the number counts.
+    const cases = await listCases(viewerOf(req), filtered ? 1000 : 100, caseListFilter(query, ctx.config.TZ_COUNTY, seriesUnits));
     const dupes = await openDuplicateCounts(cases.map((c) => ({ id: c.id, categoryCode: c.categoryCode, status: c.status, unitId: c.assignedUnitId ?? c.targetUnitId })));
-    res.render('commission/cases', { cases, dupes, ...(await nameMaps()) });
+    res.render('commission/cases', { cases, dupes, filtered, ...(await nameMaps()) });
   });
   r.get('/supervisor', requireRole('supervisor'), async (req, res) => {
     const profile = await User.findById(req.user!.id, { supervisor: 1 }).lean();

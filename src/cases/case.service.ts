@@ -35,8 +35,10 @@ export type CaseListItem = Pick<CaseFields, 'number' | 'status' | 'categoryCode'
   description: string;
 };
 
-export async function listCases(viewer: Viewer, limit = 50): Promise<CaseListItem[]> {
-  const cases = await Case.find(caseScope(viewer)).sort({ submittedAt: -1 }).limit(limit).lean();
+/** The viewer's cases, newest first; `filter` narrows them further (never widens the scope). */
+export async function listCases(viewer: Viewer, limit = 50, filter: Record<string, unknown> = {}): Promise<CaseListItem[]> {
+  const scope = caseScope(viewer);
+  const cases = await Case.find(Object.keys(filter).length ? { $and: [filter, scope] } : scope).sort({ submittedAt: -1 }).limit(limit).lean();
   return cases.map((c) => ({
     id: String(c._id),
     number: c.number,

@@ -15,6 +15,8 @@ export const boardQuery = z.object({
   unitId: z.literal('').transform(() => undefined).or(objectIdString('unknown_unit').optional()),
   level: z.literal('').transform(() => undefined).or(wholeNumber(0, 3).optional()),
   sort: z.enum(['deadline', 'level', 'unit']).default('deadline'),
+  // Only the cases due soon: not overdue yet and not escalated (the dashboard's "due soon").
+  due: z.literal('').transform(() => undefined).or(z.enum(['soon'], { error: 'invalid' }).optional()),
 });
 export type BoardQuery = z.infer<typeof boardQuery>;
 
@@ -65,6 +67,10 @@ export async function overdueBoard(ctx: Pick<Context, 'clock' | 'config'>, q: Bo
   if (q.series) filter.series = q.series;
   if (q.unitId) filter.unitId = q.unitId;
   if (q.level !== undefined) filter.level = q.level;
+  if (q.due === 'soon') {
+    filter.deadlineAt = { $lte: horizon, $gte: ctx.clock.now() };
+    filter.level = 0;
+  }
   const [watched, names] = await Promise.all([Watch.find(filter).lean(), unitNamesById()]);
   const now = ctx.clock.now();
   const rows = watched.map((w) => {

@@ -85,6 +85,8 @@ export async function givenMatrixFixture(ctx: Context, app: Express): Promise<Ma
     [/evaluation-documents\/:id/, NO_SUCH_ID],
     [/\/bulletins\/:id/, NO_SUCH_ID],
     [/^\/commission\/reports\/:id/, NO_SUCH_ID],
+    // A published monthly ranking needs a past month published: none here.
+    [/^\/rankings\/:id/, NO_SUCH_ID],
   ];
   const simple: Record<string, string> = {
     n: '1',

@@ -14,12 +14,12 @@ import { jobFinished } from '../helpers/jobs';
 const t = useTestApp({ config: { LOGIN_MAX_ATTEMPTS: '3' } });
 
 describe('login and logout', () => {
-  it('when a commission user logs in with the right password, then they land on the case list', async () => {
+  it('when a commission user logs in with the right password, then they land on the dashboard', async () => {
     await givenUser('commission', { username: 'wang' });
     const b = browser(t.app);
     const res = await b.login('wang');
     expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/commission/cases');
+    expect(res.headers.location).toBe('/commission');
     const page = await b.agent.get('/commission/cases').expect(200);
     expect(page.text).toContain('全部案件');
     const sessions = await t.ctx.redis.keys(`${t.ctx.config.REDIS_PREFIX}:sess:*`);

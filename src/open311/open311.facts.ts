@@ -1,6 +1,8 @@
 import type { Types } from 'mongoose';
 import type { CaseFields } from '../cases/case.model';
 import { OPEN311_CLOSED_STATES } from '../cases/case.states';
+import { filerTermsForMasking } from '../cases/identity.service';
+import { maskPersonalData } from '../transparency/mask';
 
 // What Open311 reads of a case, in one place for the live reads and the public snapshot.
 
@@ -74,3 +76,19 @@ export function factsOf(c: CaseLean, withText: boolean): RequestFacts {
   };
 }
 
+
+/**
+ * The facts as an anonymous reader may see them: the published reply and a publishable case's
+ * description with phones, emails, ID numbers and the filer's own name, phone and email masked, as
+ * on the public page (src/transparency/mask.ts). The filers' terms are read in one query for all
+ * the cases that show any text (the snapshot's build, or a single older request).
+ */
+export async function publicFacts(cases: readonly CaseLean[]): Promise<RequestFacts[]> {
+  const facts = cases.map((c) => factsOf(c, c.publishable === true));
+  const showing = cases.filter((_, i) => facts[i]!.reply || facts[i]!.text);
+  const terms = showing.length ? await filerTermsForMasking(showing.map((c) => c._id)) : new Map<string, string[]>();
+  return facts.map((f, i) => {
+    const own = terms.get(String(cases[i]!._id)) ?? [];
+    return { ...f, reply: f.reply && maskPersonalData(f.reply, own), text: f.text && { ...f.text, description: maskPersonalData(f.text.description, own) } };
+  });
+}

@@ -14,7 +14,7 @@ import { w3cDateTime } from './open311.dates';
 import { open311Fields, specFields } from './open311.errors';
 import { CASE_NUMBER, MAX_REQUESTS, joinName, postRequestInput, requestsQuery, type RequestsQuery } from './open311.schemas';
 import { publicSnapshot } from './open311.snapshot';
-import { FACT_FIELDS, factsOf, open311Status, type CaseLean, type Open311Status, type RequestFacts } from './open311.facts';
+import { FACT_FIELDS, factsOf, open311Status, publicFacts, type CaseLean, type Open311Status, type RequestFacts } from './open311.facts';
 
 export { open311Status, type Open311Status } from './open311.facts';
 import type { UploadedFile } from '../platform/files/attachments';
@@ -277,7 +277,7 @@ async function publicRequests(ctx: Context, q: RequestsQuery): Promise<RequestFa
     const found = recent.filter((f) => wanted.has(f.number));
     const missing = [...wanted].filter((n) => !found.some((f) => f.number === n));
     const older = missing.length ? await Case.find({ number: { $in: missing } }, FACT_FIELDS).lean() : [];
-    return [...found, ...older.map((c) => factsOf(c as CaseLean, c.publishable === true))].sort((a, b) => b.submittedAt - a.submittedAt).slice(0, MAX_REQUESTS);
+    return [...found, ...(await publicFacts(older as CaseLean[]))].sort((a, b) => b.submittedAt - a.submittedAt).slice(0, MAX_REQUESTS);
   }
   const range = window(ctx.clock.now(), q.start_date, q.end_date);
   const from = range.$gte.getTime();
@@ -299,7 +299,7 @@ export async function getRequest(ctx: Context, number: string, lang: Lang, view:
   if (cached) return render(ctx, [cached], lang, view);
   const c = await Case.findOne({ number }, FACT_FIELDS).lean();
   if (!c) throw new NotFoundError(`service_request_id ${number} was not found`);
-  return render(ctx, [factsOf(c as CaseLean, view === 'full' || c.publishable === true)], lang, view);
+  return render(ctx, view === 'full' ? [factsOf(c as CaseLean, true)] : await publicFacts([c as CaseLean]), lang, view);
 }
 
 /**

@@ -2,7 +2,7 @@ import { Case } from '../cases/case.model';
 import type { Context } from '../context';
 import { withTimeout } from '../db';
 import { ServiceUnavailableError } from '../platform/http/errors';
-import { FACT_FIELDS, factsOf, type CaseLean, type RequestFacts } from './open311.facts';
+import { FACT_FIELDS, publicFacts, type CaseLean, type RequestFacts } from './open311.facts';
 
 // Anonymous Open311 reads are public and may come often (every app polling statuses), but a
 // query on `cases` scans the whole collection here (FerretDB, DESIGN §7). So the public list is
@@ -33,7 +33,7 @@ async function build(ctx: Pick<Context, 'config' | 'redis' | 'clock' | 'logger'>
     .sort({ submittedAt: -1, _id: -1 })
     .limit(SNAPSHOT_MAX)
     .lean();
-  const facts = cases.map((c) => factsOf(c as CaseLean, c.publishable === true));
+  const facts = await publicFacts(cases as CaseLean[]);
   const stored: Stored = { at: now, facts };
   try {
     await withTimeout(ctx.redis.set(key(ctx), JSON.stringify(stored), 'EX', ctx.config.OPEN311_PUBLIC_CACHE_SECONDS), ctx.config.REDIS_COMMAND_TIMEOUT_MS);

@@ -276,6 +276,21 @@ describe('anonymous reads (status-only view)', () => {
     expect(xmlTexts(res.text, 'status_notes')).toEqual(['已责令窗口整改，相关人员已批评教育。']);
   });
 
+  it('when a published reply or a publishable description names the filer or holds a phone or email, then anonymous readers get them masked (as on the public page) and a commission key the text as written', async () => {
+    const { filed } = await givenLocatedCase();
+    const reply = '已回访Wang Wu，电话１３８１２３４５６７８，邮箱lisi@example.com，问题已整改。';
+    await Case.updateOne({ _id: filed.id }, { $set: { status: 'resolved', publishable: true, description: '窗口工作人员推诿，我的电话13911112222，请联系Wang Wu。', publicReply: { at: new Date('2026-03-05T02:00:00Z'), text: reply } } });
+    for (const path of [`/open311/v2/requests/${filed.number}.json`, '/open311/v2/requests.json']) {
+      const res = await request(t.app).get(path).expect(200);
+      const row = res.body.find((r: { service_request_id: string }) => r.service_request_id === filed.number);
+      expect(row.status_notes).toBe('已回访***，电话***，邮箱***，问题已整改。');
+      expect(row.description).toBe('窗口工作人员推诿，我的电话***，请联系***。');
+      expect(res.text).not.toMatch(/Wang Wu|13911112222|１３８|lisi@/);
+    }
+    const full = await request(t.app).get(`/open311/v2/requests/${filed.number}.json`).query({ api_key: keys.commission }).expect(200);
+    expect(full.body[0].status_notes).toBe(reply);
+  });
+
   it('when anonymous lists come again and again, then the cases are read once per cache period, not per call', async () => {
     const { filed } = await givenLocatedCase();
     const reads: string[] = [];

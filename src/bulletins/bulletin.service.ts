@@ -1,3 +1,4 @@
+import { foldForMatch, MASK, maskPersonalData } from '../transparency/mask';
 import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
@@ -47,14 +48,20 @@ const dateIn = (lang: string, tz: string) => (d: Date | null | undefined) =>
 
 /** Text with every mark of the filer replaced (a prefill must not carry one into the draft). */
 function redact(text: string, marks: readonly string[]): string {
-  return marks.reduce((s, m) => s.split(m).join(REDACTED), text);
+  // The filer's own terms in any spacing, and any phone, email or ID number (a reply may hold one).
+  return maskPersonalData(text, marks).split(MASK).join(REDACTED);
 }
 
-/** Whether a text names the filer: a name or email as written, a phone also with spaces or dashes. */
+/**
+ * Whether a text names the filer: a name, phone or email however it is spaced, dotted, dashed or
+ * typed (full-width digits and letters): both sides are folded the same way before comparing.
+ */
 export function holdsMark(text: string, marks: readonly string[]): boolean {
-  const lower = text.toLowerCase();
-  const digits = text.replace(/[\s\-–—()（）+]/g, '');
-  return marks.some((m) => (/^\+?[\d\s\-()]{7,}$/.test(m) ? digits.includes(m.replace(/[\s\-()+]/g, '')) : lower.includes(m.toLowerCase())));
+  const folded = foldForMatch(text);
+  return marks.some((m) => {
+    const mark = foldForMatch(m);
+    return mark.length >= 2 && folded.includes(mark);
+  });
 }
 
 const TIMELINE_SHOWN = ['assigned', 'rerouted', 'signed', 'extension_approved', 'escalated', 'reported', 'returned', 'accepted', 'reopened'] as const;
@@ -103,6 +110,7 @@ export async function createDraft(ctx: Pick<Context, 'config'>, input: BulletinD
     const old = await Bulletin.findById(input.corrects).lean<BulletinLean>();
     if (!old) throw new ValidationError({ corrects: 'unknown_bulletin' });
     if (old.status !== 'issued') throw new ConflictError('not_issued');
+    if (old.correctedBy) throw new ConflictError('already_corrected');
     items = old.items.map((i) => ({ caseId: i.caseId, caseNumber: i.caseNumber, unitId: i.unitId ?? null, unitName: i.unitName ?? '', happened: i.happened ?? '', handling: i.handling ?? '', outcome: i.outcome ?? '' }));
   }
   const cases = await pickCases(input);
@@ -167,11 +175,16 @@ export async function issueBulletin(ctx: Pick<Context, 'clock' | 'config' | 'que
   const fields: Record<string, string> = { title: b.title };
   b.items.forEach((item, i) => ['happened', 'handling', 'outcome'].forEach((k) => (fields[`items.${i}.${k}`] = String((item as unknown as Record<string, unknown>)[k] ?? ''))));
   scan(fields, await filerMarks(b.items.map((x) => x.caseId)));
+  // One correction per notice: two drafts correcting the same one cannot both be issued (the
+  // second would leave the first orphaned). Claimed before numbering, so a refusal spends no number.
+  if (b.corrects) {
+    const claimed = await Bulletin.findOneAndUpdate({ _id: b.corrects, $or: [{ correctedBy: null }, { correctedBy: b._id }] }, { $set: { correctedBy: b._id } }).lean();
+    if (!claimed) throw new ConflictError('already_corrected');
+  }
   const now = ctx.clock.now();
   const { doc: n } = await createNumbered(BulletinNumber, countyYear(now, ctx.config.TZ_COUNTY), { bulletinId: b._id }, { bulletinId: b._id });
   const issued = await Bulletin.findOneAndUpdate({ _id: b._id, status: 'draft' }, { $set: { status: 'issued', year: n.year, seq: n.seq, issuedAt: now, issuedBy: by, mailsQueued: false } }, { returnDocument: 'after' }).lean<BulletinLean>();
   if (!issued) throw new ConflictError('issued');
-  if (issued.corrects) await Bulletin.updateOne({ _id: issued.corrects }, { $set: { correctedBy: issued._id } });
   ctx.logger.info({ bulletinId: id, year: n.year, seq: n.seq }, 'bulletin.issued');
   if (await tryEnqueue(ctx, bulletinMailsJob, { bulletinId: id })) await Bulletin.updateOne({ _id: issued._id }, { $set: { mailsQueued: true } });
   return issued;

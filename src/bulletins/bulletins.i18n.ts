@@ -45,7 +45,7 @@ export const messages = {
       body: '现将有关典型案件通报如下，各单位要引以为戒，举一反三，切实改进工作作风。',
       closing: '各单位要认真组织学习本通报，对照检查，立行立改。',
       field: { names_filer: '含有投诉人的姓名、电话或邮箱，请删除', too_many: '一次最多 100 件', unknown_bulletin: '没有这期通报' },
-      conflict: { issued: '通报已印发，不能再修改。如需更正，请新建更正通报。', not_issued: '通报尚未印发。', invalid_state: '通报已被他人更改，请刷新后再试。' },
+      conflict: { issued: '通报已印发，不能再修改。如需更正，请新建更正通报。', not_issued: '通报尚未印发。', already_corrected: '该通报已有更正通报，请在那一份上更正。', invalid_state: '通报已被他人更改，请刷新后再试。' },
       events: { assigned: '交办', rerouted: '改派', signed: '签收', extension_approved: '批准延期', reported: '报送整改报告', returned: '退回重办', accepted: '验收通过', reopened: '重新办理' },
       prefill: {
         happened: '{{unit}}承办的{{category}}案件（受理编号 {{number}}），{{submitted}}受理，整改期限 {{deadline}}，未按期整改到位。',
@@ -100,7 +100,7 @@ export const messages = {
       body: 'The following typical cases are notified county-wide; every unit is to take warning and improve its work.',
       closing: 'Every unit is to study this notice, check its own work and correct at once.',
       field: { names_filer: 'Holds the filer’s name, phone or email: remove it', too_many: 'At most 100 at once', unknown_bulletin: 'No such notice' },
-      conflict: { issued: 'The notice is issued and can no longer change. Issue a correction instead.', not_issued: 'The notice is not issued yet.', invalid_state: 'The notice was changed meanwhile; reload and try again.' },
+      conflict: { issued: 'The notice is issued and can no longer change. Issue a correction instead.', not_issued: 'The notice is not issued yet.', already_corrected: 'This notice already has a correction; correct that one instead.', invalid_state: 'The notice was changed meanwhile; reload and try again.' },
       events: { assigned: 'assigned', rerouted: 're-routed', signed: 'signed for', extension_approved: 'extension approved', reported: 'report submitted', returned: 'returned to redo', accepted: 'accepted' , reopened: 'reopened' },
       prefill: {
         happened: 'A {{category}} case (number {{number}}) handled by {{unit}}, received {{submitted}}, deadline {{deadline}}, was not corrected in time.',

@@ -132,6 +132,7 @@ export async function filerMarks(caseIds: readonly (Types.ObjectId | string)[]):
     Case.find({ _id: { $in: ids }, filedBy: { $ne: null } }, { filedBy: 1 }).lean(),
   ]);
   const filers = cases.length ? await User.find({ _id: { $in: cases.map((c) => c.filedBy) }, role: 'supervisor' }, { displayName: 1, email: 1 }).lean() : [];
-  const marks = [...[...people.values()].flat(), ...filers.flatMap((u) => [u.displayName, u.email])];
+  // A supervisor's display name may carry a title (特邀监督员 陈明): the bare name counts too.
+  const marks = [...[...people.values()].flat(), ...filers.flatMap((u) => [u.displayName, u.displayName?.trim().split(/\s+/).at(-1), u.email])];
   return [...new Set(marks.filter((m): m is string => typeof m === 'string' && m.trim().length >= 2).map((m) => m.trim()))];
 }

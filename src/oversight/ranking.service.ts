@@ -7,7 +7,7 @@ import { createNumbered } from '../platform/numbering';
 import { SERIES } from '../units/unit.model';
 import { listActiveUnits, type UnitView } from '../units/unit.service';
 import { monthSnapshots, unitsOver } from './month-metrics.service';
-import { monthOf } from './periods';
+import { addMonths, monthOf } from './periods';
 import { rankSeries, type RankRow } from './ranking';
 import { RankingNotice } from './oversight.models';
 
@@ -65,6 +65,9 @@ declare module '../platform/mail/mail.kinds' {
 export async function publishRanking(ctx: Ctx & Pick<Context, 'queues'>, month: string, userId: Types.ObjectId | string) {
   const current = monthOf(countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY));
   if (month >= current) throw new ValidationError({ month: 'not_past' });
+  // A ranking is news for the units only while recent; an old month (1999-01) would spend the
+  // year's numbers and mail every unit for nothing (outside attack).
+  if (month < addMonths(current, -12)) throw new ValidationError({ month: 'too_old' });
   let notice = await RankingNotice.findOne({ month }).lean<{ _id: Types.ObjectId }>();
   if (!notice) {
     const ranking = await monthlyRanking(ctx, month, { refresh: true });

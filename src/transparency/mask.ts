@@ -7,7 +7,7 @@ export const MASK = '***';
 
 // Half-width and full-width digits (a Chinese keyboard types either).
 const D = '[0-9０-９]';
-const SEP = '[-\\s－‐]?';
+const SEP = '[-\\s－‐.．]?';
 
 const PATTERNS: readonly RegExp[] = [
   // Email addresses (also with a full-width ＠).
@@ -22,6 +22,16 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(`(?<![0-9０-９])${D}{7,}(?![0-9０-９])`, 'g'),
 ];
 
+const BETWEEN = '[\\s\u3000·・.．\\-－_]*';
+
+/**
+ * A text reduced for comparing with a known term: full-width forms folded (NFKC: １３９ → 139,
+ * ＠ → @, Ｌｉ → li), lower case, and spaces, dots, dashes, middle dots and brackets removed.
+ */
+export function foldForMatch(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/[\s.\-–—_·・•()（）+]/g, '');
+}
+
 function escape(term: string): string {
   return term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -34,7 +44,8 @@ function escape(term: string): string {
 export function maskPersonalData(text: string, terms: readonly (string | null | undefined)[] = []): string {
   let out = text;
   const literal = [...new Set(terms.map((t) => (t ?? '').trim()).filter((t) => t.length >= 2))].sort((a, b) => b.length - a.length);
-  if (literal.length) out = out.replace(new RegExp(literal.map(escape).join('|'), 'gi'), MASK);
+  // Each term also with spaces, dots or dashes between its characters (王 小明, 139.0000.1111).
+  if (literal.length) out = out.replace(new RegExp(literal.map((t) => [...t.replace(/\s+/g, '')].map(escape).join(BETWEEN)).join('|'), 'gi'), MASK);
   for (const p of PATTERNS) out = out.replace(p, MASK);
   return out;
 }

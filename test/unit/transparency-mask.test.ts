@@ -25,6 +25,10 @@ describe('maskPersonalData', () => {
     expect(maskPersonalData('我是赵敏华，邮箱 Zhao.Minhua@Example.cn，找过张', ['赵敏华', 'zhao.minhua@example.cn', '张', null, ''])).toBe(`我是${MASK}，邮箱 ${MASK}，找过张`);
   });
 
+  it("masks the filer's terms written with spaces, dots or dashes between the characters, and dotted phones (outside attack)", () => {
+    expect(maskPersonalData('已回访王 小明，王　小明，王·小明，另一电话139.0000.1111', ['王小明'])).toBe(`已回访${MASK}，${MASK}，${MASK}，另一电话${MASK}`);
+  });
+
   it('terms with regular-expression characters are taken literally', () => {
     expect(maskPersonalData('a+b (c) a.b', ['a+b', '(c)'])).toBe(`${MASK} ${MASK} a.b`);
   });

@@ -184,9 +184,13 @@ describe('a typical-case notice', () => {
     const b = (await Bulletin.findById(correction).lean())!;
     expect(String(b.corrects)).toBe(first);
     expect(b.items).toHaveLength(2);
+    // A second correction of the same notice, drafted meanwhile (outside attack: both were issued).
+    const rival = await draft({ corrects: first, title: '关于2起不作为典型案件的通报（再更正）' });
     expect((await issue(correction)).status).toBe(303);
     expect((await Bulletin.findById(correction).lean())!.seq).toBe(2);
     expect(String((await Bulletin.findById(first).lean())!.correctedBy)).toBe(correction);
+    expect((await issue(rival)).status).toBe(409);
+    expect((await Bulletin.findById(rival).lean())).toMatchObject({ status: 'draft', seq: null });
     const newer = (await staff.agent.get(`/commission/bulletins/${correction}`).expect(200)).text;
     const older = (await staff.agent.get(`/commission/bulletins/${first}`).expect(200)).text;
     expect(/id="bulletin-corrects">[^<]*<a[^>]*>([^<]+)</.exec(newer)![1]).toBe('〔2026〕通报第1号');

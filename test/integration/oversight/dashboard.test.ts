@@ -269,5 +269,8 @@ describe('the monthly ranking', () => {
     const token = formTokens((await b.agent.get('/commission/rankings?month=2026-04').expect(200)).text).csrf;
     await b.agent.post('/commission/rankings/publish').type('form').send({ _csrf: token, month: '2026-04' }).expect(400);
     expect(await RankingNotice.countDocuments({ month: '2026-04' })).toBe(0);
+    // Nor a month long gone (outside attack: 1999-01 took the year's first number and mailed 70 units).
+    for (const old of ['1999-01', '2025-03']) await b.agent.post('/commission/rankings/publish').type('form').send({ _csrf: token, month: old }).expect(400);
+    expect(await RankingNotice.countDocuments({ month: { $in: ['1999-01', '2025-03'] } })).toBe(0);
   });
 });

@@ -168,9 +168,10 @@ describe('notices: numbering and exactly once', () => {
   it('when the routing job runs twice for one case, then one notice is issued and one email is sent', async () => {
     const unit = await unitByCode('LE07');
     const filed = await fileComplaint(t.ctx, { categoryCode: 'attitude', unitId: String(unit._id), description: '交警窗口人员态度生硬。' }, { channel: 'web' });
-    // The first delivery: the routing job assigns and issues the notice itself (no notice job is queued).
+    // The first delivery: the routing job assigns and issues the notice itself. (The running
+    // worker's reconciler may also queue the notice job if it looked between the assignment and
+    // the notice, as seen in CI; either way there is one notice and one mail, checked below.)
     expect(await jobFinished(t.ctx, 'routing', `route-${filed.id}`)).toEqual({ state: 'completed', result: 'assigned' });
-    expect(await t.ctx.queues.get('routing').getJob(`notice-${filed.id}-1`)).toBeUndefined();
     expect(await routeCase(t.ctx, filed.id)).toBe('skipped');
     const again = await t.ctx.queues.get('routing').add('route-case', { caseId: filed.id });
     const noticeAgain = await t.ctx.queues.get('routing').add('issue-notice', { caseId: filed.id, assignmentNo: 1 });

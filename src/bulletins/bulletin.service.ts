@@ -1,4 +1,4 @@
-import { foldForMatch, MASK, maskPersonalData } from '../transparency/mask';
+import { foldForMatch, maskPersonalData } from '../transparency/mask';
 import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
@@ -49,7 +49,7 @@ const dateIn = (lang: string, tz: string) => (d: Date | null | undefined) =>
 /** Text with every mark of the filer replaced (a prefill must not carry one into the draft). */
 function redact(text: string, marks: readonly string[]): string {
   // The filer's own terms in any spacing, and any phone, email or ID number (a reply may hold one).
-  return maskPersonalData(text, marks).split(MASK).join(REDACTED);
+  return maskPersonalData(text, marks, REDACTED);
 }
 
 /**

@@ -41,11 +41,11 @@ function escape(term: string): string {
  * given term (the filer's own name, phone, email) masked wherever it appears, case-insensitively.
  * Terms shorter than 2 characters are ignored (a one-character name would mask half the text).
  */
-export function maskPersonalData(text: string, terms: readonly (string | null | undefined)[] = []): string {
+export function maskPersonalData(text: string, terms: readonly (string | null | undefined)[] = [], mask = MASK): string {
   let out = text;
   const literal = [...new Set(terms.map((t) => (t ?? '').trim()).filter((t) => t.length >= 2))].sort((a, b) => b.length - a.length);
   // Each term also with spaces, dots or dashes between its characters (王 小明, 139.0000.1111).
-  if (literal.length) out = out.replace(new RegExp(literal.map((t) => [...t.replace(/\s+/g, '')].map(escape).join(BETWEEN)).join('|'), 'gi'), MASK);
-  for (const p of PATTERNS) out = out.replace(p, MASK);
+  if (literal.length) out = out.replace(new RegExp(literal.map((t) => [...t.replace(/\s+/g, '')].map(escape).join(BETWEEN)).join('|'), 'gi'), mask);
+  for (const p of PATTERNS) out = out.replace(p, mask);
   return out;
 }

@@ -23,11 +23,12 @@ export const transparencyRefreshJob = defineJob<RefreshPayload>({
 });
 
 /**
- * Queues a refresh now; requests within the same second share one job. Answers the job id, or
- * null when Redis could not take it (the schedule refreshes anyway within its period).
+ * Queues a refresh now, as its own job: a request made after an earlier refresh started (or
+ * finished) must see its change published, so it never folds into that job. Answers the job id,
+ * or null when Redis could not take it (the schedule refreshes anyway within its period).
  */
 export async function requestRefresh(ctx: Pick<Context, 'queues' | 'logger'>): Promise<string | null> {
-  const payload = { at: Math.floor(Date.now() / 1000) * 1000 };
+  const payload = { at: Date.now() };
   try {
     await ctx.queues.enqueue(transparencyRefreshJob, payload);
     return transparencyRefreshJob.jobId(payload);

@@ -50,6 +50,20 @@ export async function trackCase(ctx: Ctx, c: CaseLean): Promise<void> {
 }
 
 const CURSOR_NOT_FOUND = 43;
+const NAMESPACE_NOT_FOUND = 26;
+
+/**
+ * Empties the marks by dropping their collection (no index but `_id`): FerretDB's SQLite backend
+ * deletes by listing every id in one statement and fails past SQLite's 32,766 variables ("too many
+ * SQL variables", seen at 100,000 cases), so `deleteMany({})` cannot run the second night.
+ */
+async function dropMarks(): Promise<void> {
+  try {
+    await OversightMark.collection.drop();
+  } catch (err) {
+    if ((err as { code?: number }).code !== NAMESPACE_NOT_FOUND) throw err;
+  }
+}
 
 /**
  * Recomputes every counter and mark from the cases (recovery: counters off after a failed
@@ -74,7 +88,7 @@ async function rebuildOnce(ctx: Ctx): Promise<{ cases: number; documents: number
   let cases = 0;
   // Marks are written as the scan goes (memory holds one batch); the counters, a thousand or so
   // documents a year, are kept whole and replace the old ones at the end.
-  await OversightMark.deleteMany({});
+  await dropMarks();
   const cursor = Case.find(
     {},
     { status: 1, channel: 1, categoryCode: 1, submittedAt: 1, assignedUnitId: 1, resolvedAt: 1, campaignId: 1, deadlineDate: 1, deadlineAt: 1, noticeId: 1, assignmentNo: 1, returnsCount: 1, reopenCount: 1, escalationEvents: 1, 'timeline.at': 1 },

@@ -149,7 +149,7 @@ runMain(() =>
       const snapshots = haveSnapshots ? null : await timed(() => computeMonths(ctx, months));
       if (snapshots) process.stderr.write(`[bench:dashboard] month snapshots (11 months, one pass) in ${(snapshots.ms / 1000).toFixed(1)} s\n`);
       const sizes = {};
-      for (const name of ['oversight_counts', 'oversight_day_counts', 'oversight_unit_counts', 'oversight_month_metrics']) {
+      for (const name of ['oversight_counts', 'oversight_day_counts', 'oversight_unit_counts', 'oversight_unit_day_counts', 'oversight_month_metrics']) {
         const docs = await db.collection(name).find({}).toArray();
         sizes[name] = { n: docs.length, kib: Math.round(docs.reduce((n, d) => n + JSON.stringify(d).length, 0) / 1024) };
       }

@@ -9,16 +9,18 @@ import { Schema, model } from 'mongoose';
  * turn, so what the dashboard reads on every view (the present, `now`; weeks `w:YYYY-MM-DD`;
  * months `m:YYYY-MM`) is kept apart from the many day documents (`d:YYYY-MM-DD`, read only for a
  * period's partial weeks and today) and from the units' breakdowns (`u` + a period id, read only
- * with a series filter).
+ * with a series filter; those of days again apart, for the same reason).
  */
 const countSchema = new Schema({ _id: { type: String, required: true } }, { strict: false, versionKey: false });
 export const OversightCount = model('OversightCount', countSchema, 'oversight_counts');
 export const OversightDayCount = model('OversightDayCount', countSchema.clone(), 'oversight_day_counts');
 export const OversightUnitCount = model('OversightUnitCount', countSchema.clone(), 'oversight_unit_counts');
-export const COUNT_MODELS = [OversightCount, OversightDayCount, OversightUnitCount] as const;
+export const OversightUnitDayCount = model('OversightUnitDayCount', countSchema.clone(), 'oversight_unit_day_counts');
+export const COUNT_MODELS = [OversightCount, OversightDayCount, OversightUnitCount, OversightUnitDayCount] as const;
 
 /** The collection a counter document lives in, by its id. */
 export function countModelOf(id: string): (typeof COUNT_MODELS)[number] {
+  if (id.startsWith('ud:')) return OversightUnitDayCount;
   if (id.startsWith('u')) return OversightUnitCount;
   if (id.startsWith('d:')) return OversightDayCount;
   return OversightCount;

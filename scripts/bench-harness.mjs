@@ -23,10 +23,11 @@ export async function timed(fn) {
 export const dist = (file) => require(path.join(ROOT, 'dist', file));
 
 /**
- * Runs body({ ctx, mongoose, db }) against a database of its own (emptied before and after) and a
- * Redis prefix of its own, with the app booted as `npm start` boots it; stops what it started.
+ * Runs body({ ctx, mongoose, db }) against a database of its own (emptied before and after, unless
+ * `keep`: then the body decides what it reuses) and a Redis prefix of its own, with the app booted
+ * as `npm start` boots it; stops what it started.
  */
-export async function benchRun(database, redisPrefix, body) {
+export async function benchRun(database, redisPrefix, body, { keep = false } = {}) {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   buildIfNeeded();
   const children = [];
@@ -36,11 +37,11 @@ export async function benchRun(database, redisPrefix, body) {
     const mongoose = require('mongoose');
     const ctx = await dist('src/boot.js').boot();
     const db = mongoose.connection.db;
-    await db.dropDatabase();
+    if (!keep) await db.dropDatabase();
     try {
       await body({ ctx, mongoose, db });
     } finally {
-      await db.dropDatabase();
+      if (!keep) await db.dropDatabase();
       await ctx.shutdown();
     }
   } finally {

@@ -1,5 +1,5 @@
 import { OPEN_STATES, RESOLVED_STATES, type CaseState } from '../cases/case.states';
-import { monthOf } from './periods';
+import { addDays, lastDayOfMonth, monthOf, weekStart, type DateRange } from './periods';
 
 // What one case adds to the dashboard's counters, as a plain function of the case's "mark" (the
 // few facts the counters read). A change of the case moves its mark; the counters change by the
@@ -22,20 +22,56 @@ export interface CaseMark {
   hand: { unit: string; deadline: string; level: number } | null;
 }
 
-/** The counter documents: one per county day and one per month, plus one for the present state. */
+/**
+ * The counter documents: one per county day, per week (named by its Monday) and per month, plus
+ * one for the present state. A period document holds the county's totals and each unit's intake;
+ * each unit's intake by channel and category sits in a document of its own (`u` + the period
+ * document's id), read only when a series is asked for: it is most of the bytes, and FerretDB
+ * reads a document's whole collection to find it by `_id` (see counters.service.ts).
+ */
 export const dayDoc = (d: string) => `d:${d}`;
+export const weekDoc = (d: string) => `w:${weekStart(d)}`;
 export const monthDoc = (m: string) => `m:${m}`;
+export const unitsDoc = (periodDoc: string) => `u${periodDoc}`;
 export const NOW_DOC = 'now';
+
+/**
+ * The fewest period documents that add up to the range: whole months, then whole weeks, then
+ * days. A month or week running past today counts as whole when the range ends today (nothing is
+ * filed or resolved after today), so "this week" and "this month" are one document each.
+ */
+export function coverOf(r: DateRange, today: string): string[] {
+  const reach = r.to >= today ? '9999-12-31' : r.to;
+  const out: string[] = [];
+  for (let d = r.from; d <= r.to; ) {
+    const month = monthOf(d);
+    const monthEnd = lastDayOfMonth(month);
+    const weekEnd = addDays(d, 6);
+    if (d === `${month}-01` && monthEnd <= reach) {
+      out.push(monthDoc(month));
+      d = addDays(monthEnd, 1);
+    } else if (weekStart(d) === d && weekEnd <= reach) {
+      out.push(weekDoc(d));
+      d = addDays(weekEnd, 1);
+    } else {
+      out.push(dayDoc(d));
+      d = addDays(d, 1);
+    }
+  }
+  return out;
+}
+
+const periodDocs = (day: string) => [dayDoc(day), weekDoc(day), monthDoc(monthOf(day))];
 
 /** Every counter one case adds 1 to: [document id, field path]. */
 export function contributions(m: CaseMark): [string, string][] {
   const out: [string, string][] = [];
-  for (const doc of [dayDoc(m.day), monthDoc(monthOf(m.day))]) {
+  for (const doc of periodDocs(m.day)) {
     out.push([doc, 'in.n'], [doc, `in.ch.${m.channel}`], [doc, `in.cat.${m.category}`]);
-    if (m.unit) out.push([doc, `u.${m.unit}.n`], [doc, `u.${m.unit}.ch.${m.channel}`], [doc, `u.${m.unit}.cat.${m.category}`]);
+    if (m.unit) out.push([doc, `u.${m.unit}.n`], [unitsDoc(doc), `${m.unit}.ch.${m.channel}`], [unitsDoc(doc), `${m.unit}.cat.${m.category}`]);
   }
   if (m.resolvedDay && RESOLVED_STATES.includes(m.status)) {
-    for (const doc of [dayDoc(m.resolvedDay), monthDoc(monthOf(m.resolvedDay))]) {
+    for (const doc of periodDocs(m.resolvedDay)) {
       out.push([doc, 'res.n']);
       if (m.unit) out.push([doc, `res.u.${m.unit}`]);
     }

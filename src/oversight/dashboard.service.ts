@@ -9,10 +9,10 @@ import { listActiveCategories } from '../cases/category.service';
 import { countyDate } from '../clock';
 import type { Context } from '../context';
 import { listActiveUnits, type UnitView } from '../units/unit.service';
-import { dayDoc, monthDoc, NOW_DOC, read } from './counters';
+import { coverOf, dayDoc, monthDoc, NOW_DOC, read, unitsDoc } from './counters';
 import { countersById } from './counters.service';
 import { monthSnapshots, unitsOver } from './month-metrics.service';
-import { bucketsOf, daysOf, lastDayOfMonth, monthOf, monthsOf, periodOf, type BucketKind, type DateRange, type PeriodKind } from './periods';
+import { bucketsOf, daysOf, monthOf, monthsOf, periodOf, type BucketKind, type DateRange, type PeriodKind } from './periods';
 import { rankingsOf, type SeriesRanking } from './ranking.service';
 
 type Ctx = Pick<Context, 'clock' | 'config' | 'logger'>;
@@ -49,17 +49,11 @@ export interface Dashboard {
 const qs = (params: Record<string, string | undefined | null>) =>
   new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString();
 
-/** A bucket read from a month document when it is a whole month (or the month so far), else from its days. */
-function docsOfRange(r: DateRange, today: string): string[] {
-  const m = monthOf(r.from);
-  if (r.from === `${m}-01` && monthOf(r.to) === m && (r.to === lastDayOfMonth(m) || r.to === today)) return [monthDoc(m)];
-  return daysOf(r).map(dayDoc);
-}
-
 /**
  * The commission's picture, from the precomputed figures only (README "Dashboard"): counter
- * documents by `_id` (the present state, the days and months of the period) and the month
- * snapshots of the unit metrics. Nothing here reads the cases.
+ * documents by `_id` (the present state, today, and the months, weeks and days that add up to each
+ * bucket; the units' breakdowns only with a series) and the month snapshots of the unit metrics.
+ * Nothing here reads the cases.
  */
 export async function dashboard(ctx: Ctx, q: DashboardQuery): Promise<Dashboard> {
   const tz = ctx.config.TZ_COUNTY;
@@ -68,13 +62,13 @@ export async function dashboard(ctx: Ctx, q: DashboardQuery): Promise<Dashboard>
   const range = periodOf(q.period, today);
   const bucket = q.bucket ?? (q.period === 'quarter' || q.period === 'year' ? 'month' : 'week');
   const buckets = bucketsOf(range, bucket);
-  const bucketDocs = buckets.map((b) => docsOfRange(b, today));
+  const bucketDocs = buckets.map((b) => coverOf(b, today));
 
   const [units, categories, cal] = await Promise.all([listActiveUnits(), listActiveCategories(), loadCalendar()]);
   const inSeries: UnitView[] = q.series ? units.filter((u) => u.series === q.series) : units;
   const months = monthsOf(range);
   const [docs, snaps, campaigns] = await Promise.all([
-    countersById([NOW_DOC, dayDoc(today), monthDoc(month), ...bucketDocs.flat()]),
+    countersById([NOW_DOC, dayDoc(today), monthDoc(month), ...bucketDocs.flat(), ...(q.series ? bucketDocs.flat().map(unitsDoc) : [])]),
     monthSnapshots(ctx, months),
     Campaign.find({ year: Number(today.slice(0, 4)) }, { title: 1, distributions: 1 }).sort({ startDate: -1 }).lean(),
   ]);
@@ -103,15 +97,17 @@ export async function dashboard(ctx: Ctx, q: DashboardQuery): Promise<Dashboard>
     resolvedThisMonth: { value: figure(docs.get(monthDoc(month)), 'res.n', (u) => `res.u.${u.id}`), href: cases({ status: 'resolved', resolvedFrom: `${month}-01`, resolvedTo: today }) },
   };
 
-  const bucketSum = (i: number, total: string, perUnit: (u: UnitView) => string) => bucketDocs[i]!.reduce((n, id) => n + figure(docs.get(id), total, perUnit), 0);
+  // With a series, channel and category are summed over its units' breakdowns (their own documents).
+  const bucketSum = (i: number, total: string, perUnit: (u: UnitView) => string) =>
+    bucketDocs[i]!.reduce((n, id) => n + (series ? sum(docs.get(unitsDoc(id)), perUnit) : read(docs.get(id), total)), 0);
   const row = (key: string, value: (i: number) => number, filter: Record<string, string>): IntakeRow => {
     const cells = buckets.map((b, i) => ({ value: value(i), href: cases({ ...filter, from: b.from, to: b.to }) }));
     return { key, cells, total: { value: cells.reduce((n, c) => n + c.value, 0), href: cases({ ...filter, from: range.from, to: range.to }) } };
   };
   const categoryCodes = [...new Set([...categories.map((c) => c.code)])];
   const intake = {
-    channel: CHANNELS.map((ch) => row(ch, (i) => bucketSum(i, `in.ch.${ch}`, (u) => `u.${u.id}.ch.${ch}`), { channel: ch })),
-    category: categoryCodes.map((cat) => row(cat, (i) => bucketSum(i, `in.cat.${cat}`, (u) => `u.${u.id}.cat.${cat}`), { category: cat })),
+    channel: CHANNELS.map((ch) => row(ch, (i) => bucketSum(i, `in.ch.${ch}`, (u) => `${u.id}.ch.${ch}`), { channel: ch })),
+    category: categoryCodes.map((cat) => row(cat, (i) => bucketSum(i, `in.cat.${cat}`, (u) => `${u.id}.cat.${cat}`), { category: cat })),
     unit: inSeries.map((u) =>
       row(u.id, (i) => bucketDocs[i]!.reduce((n, id) => n + read(docs.get(id), `u.${u.id}.n`), 0), { unit: u.id }),
     ),

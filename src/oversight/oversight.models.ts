@@ -4,11 +4,27 @@ import { Schema, model } from 'mongoose';
 // the MongoDB-compatible server here scans a whole collection for any other filter.
 
 /**
- * Counters: one document per county day (`d:YYYY-MM-DD`), per month (`m:YYYY-MM`) and one for
- * the present (`now`), nested counts by dimension (see counters.ts). Changed by `$inc` only.
+ * Counters, nested counts by dimension (see counters.ts), changed by `$inc` only, in three
+ * collections: FerretDB on SQLite finds a document by `_id` by reading its collection's rows in
+ * turn, so what the dashboard reads on every view (the present, `now`; weeks `w:YYYY-MM-DD`;
+ * months `m:YYYY-MM`) is kept apart from the many day documents (`d:YYYY-MM-DD`, read only for a
+ * period's partial weeks and today) and from the units' breakdowns (`u` + a period id, read only
+ * with a series filter; those of days again apart, for the same reason).
  */
 const countSchema = new Schema({ _id: { type: String, required: true } }, { strict: false, versionKey: false });
 export const OversightCount = model('OversightCount', countSchema, 'oversight_counts');
+export const OversightDayCount = model('OversightDayCount', countSchema.clone(), 'oversight_day_counts');
+export const OversightUnitCount = model('OversightUnitCount', countSchema.clone(), 'oversight_unit_counts');
+export const OversightUnitDayCount = model('OversightUnitDayCount', countSchema.clone(), 'oversight_unit_day_counts');
+export const COUNT_MODELS = [OversightCount, OversightDayCount, OversightUnitCount, OversightUnitDayCount] as const;
+
+/** The collection a counter document lives in, by its id. */
+export function countModelOf(id: string): (typeof COUNT_MODELS)[number] {
+  if (id.startsWith('ud:')) return OversightUnitDayCount;
+  if (id.startsWith('u')) return OversightUnitCount;
+  if (id.startsWith('d:')) return OversightDayCount;
+  return OversightCount;
+}
 
 /** Per case: the mark its counters were last moved to, and the version (timeline length) it was taken at. */
 const markSchema = new Schema(

@@ -1,4 +1,4 @@
-import { contributions, difference, type CaseMark } from '../../src/oversight/counters';
+import { contributions, coverOf, difference, type CaseMark } from '../../src/oversight/counters';
 import { bucketsOf, periodOf } from '../../src/oversight/periods';
 import { composite, rankSeries } from '../../src/oversight/ranking';
 
@@ -58,16 +58,42 @@ describe('the counters of a case', () => {
     const assigned: CaseMark = { ...filed, unit: 'u1', status: 'assigned', hand: { unit: 'u1', deadline: '2026-03-16', level: 0 } };
     const inc = difference(filed, assigned);
     expect(inc.get('now')).toEqual({ 'st.triaged': -1, 'st.assigned': 1, 'open.u1': 1, 'due.2026-03-16.u1': 1 });
-    expect(inc.get('d:2026-03-02')).toEqual({ 'u.u1.n': 1, 'u.u1.ch.web': 1, 'u.u1.cat.efficiency': 1 });
+    expect(inc.get('d:2026-03-02')).toEqual({ 'u.u1.n': 1 });
+    expect(inc.get('ud:2026-03-02')).toEqual({ 'u1.ch.web': 1, 'u1.cat.efficiency': 1 });
+    // Its week (from Monday 03-02) and month move alike.
+    expect(inc.get('w:2026-03-02')).toEqual(inc.get('d:2026-03-02'));
+    expect(inc.get('uw:2026-03-02')).toEqual(inc.get('ud:2026-03-02'));
+    expect(inc.get('um:2026-03')).toEqual(inc.get('ud:2026-03-02'));
     expect(difference(assigned, assigned).size).toBe(0);
   });
-  it('when a case is resolved, then its resolution day and month count it', () => {
+  it('when a case is resolved, then its resolution day, week and month count it', () => {
     const resolved: CaseMark = { ...filed, unit: 'u1', status: 'resolved', resolvedDay: '2026-04-01' };
-    expect(contributions(resolved).filter(([doc]) => doc.endsWith('04-01') || doc === 'm:2026-04')).toEqual([
+    expect(contributions(resolved).filter(([doc]) => doc.endsWith('04-01') || doc === 'w:2026-03-30' || doc === 'm:2026-04')).toEqual([
       ['d:2026-04-01', 'res.n'],
       ['d:2026-04-01', 'res.u.u1'],
+      ['w:2026-03-30', 'res.n'],
+      ['w:2026-03-30', 'res.u.u1'],
       ['m:2026-04', 'res.n'],
       ['m:2026-04', 'res.u.u1'],
     ]);
+  });
+});
+
+describe('the counter documents a period reads', () => {
+  it('when a bucket is this week or this month so far, then it is one document', () => {
+    expect(coverOf({ from: '2026-03-09', to: '2026-03-12' }, '2026-03-12')).toEqual(['w:2026-03-09']);
+    expect(coverOf({ from: '2026-03-01', to: '2026-03-12' }, '2026-03-12')).toEqual(['m:2026-03']);
+  });
+  it('when a past range starts and ends mid-week, then whole months, then whole weeks, then days add up to it', () => {
+    // Sunday 03-01 alone, the weeks from 03-02 and 03-09, April whole, then 05-01 to 05-03 (a Friday to Sunday).
+    expect(coverOf({ from: '2026-03-01', to: '2026-03-15' }, '2026-06-10')).toEqual(['d:2026-03-01', 'w:2026-03-02', 'w:2026-03-09']);
+    expect(coverOf({ from: '2026-04-01', to: '2026-05-03' }, '2026-06-10')).toEqual(['m:2026-04', 'd:2026-05-01', 'd:2026-05-02', 'd:2026-05-03']);
+    // A past range that stops mid-week reads that week's days, never the whole week.
+    expect(coverOf({ from: '2026-03-09', to: '2026-03-11' }, '2026-03-12')).toEqual(['d:2026-03-09', 'd:2026-03-10', 'd:2026-03-11']);
+  });
+  it('when a year is cut in weeks, then each bucket is at most one week document or the days before the first Monday', () => {
+    const docs = bucketsOf({ from: '2026-01-01', to: '2026-03-12' }, 'week').map((b) => coverOf(b, '2026-03-12'));
+    expect(docs[0]).toEqual(['d:2026-01-01', 'd:2026-01-02', 'd:2026-01-03', 'd:2026-01-04']);
+    expect(docs.slice(1).every((d) => d.length === 1 && d[0]!.startsWith('w:'))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { Case } from '../../../src/cases/case.model';
 import { fileComplaint, type Filed } from '../../../src/intake/filing.service';
 import { MASK } from '../../../src/transparency/mask';
 import { OPEN_DATA_COLUMNS } from '../../../src/transparency/open-data';
-import { refreshSnapshot } from '../../../src/transparency/transparency.service';
+import { refreshSnapshot } from '../../../src/transparency/refresh.service';
 import { TransparencySnapshot } from '../../../src/transparency/snapshot.model';
 import { useTestApp } from '../../helpers/app';
 import { givenUser } from '../../helpers/builders';

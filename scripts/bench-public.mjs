@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench:public`: the public page and the open-data files over a history of cases (default
 // 100,000 in two years, each with a handling timeline, and their filers' identity records). Loads
-// them through the driver in batches, times the refresh job's work (refreshSnapshot: one pass over
-// the cases for the rows, one for the unit metrics), then measures GET /public and the open-data
-// downloads with autocannon on loopback. Uses its own database and Redis prefix.
+// them through the driver in batches, then times, next to a baseline of the same run (one bare
+// read of every case through the raw driver, with the fields the full build reads): the refresh
+// job's first build (one pass: the rows, and the month snapshots of the unit figures), a refresh
+// with nothing changed, a refresh after one case changed (the patch, plus the month snapshots the
+// change made stale: one pass), and the same after the month job had already run. Then measures
+// GET /public and the open-data downloads with autocannon on loopback. Uses its own database and
+// Redis prefix.
 import { createRequire } from 'node:module';
 import { benchRun, dist, runMain, timed } from './bench-harness.mjs';
 
@@ -65,7 +69,13 @@ runMain(async () => {
   Object.assign(process.env, { NODE_ENV: 'production', SESSION_SECRET: 'bench-only-session-secret-0123456789' });
   await benchRun('cf_bench_public', 'cfbenchpub', async ({ ctx, mongoose, db }) => {
     const { seedReferenceData } = dist('src/seed/seed.service.js');
-    const { refreshSnapshot } = dist('src/transparency/transparency.service.js');
+    // The case listeners (the change notes the refresh patches from, the stale months) as in the app.
+    dist('src/registry.js');
+    const { refreshSnapshot } = dist('src/transparency/refresh.service.js');
+    const { setPublishable } = dist('src/transparency/transparency.service.js');
+    const { monthSnapshots, MONTH_FIELDS } = dist('src/oversight/month-metrics.service.js');
+    const { ROW_FIELDS } = dist('src/transparency/rows.js');
+    const { SYSTEM } = dist('src/cases/case.timeline.js');
     const { createApp } = dist('src/app.js');
     const autocannon = require('autocannon');
     await seedReferenceData();
@@ -86,9 +96,29 @@ runMain(async () => {
     });
     process.stderr.write(`[bench:public] ${CASES.toLocaleString('en')} cases and filers loaded in ${(fill.ms / 1000).toFixed(0)} s\n`);
 
+    // The baseline: every case read once through the raw driver (what any pass over the cases costs at least).
+    const rowFields = Object.fromEntries(Object.entries(ROW_FIELDS).filter(([k]) => k !== 'satisfaction.rating'));
+    const baseline = await timed(async () => {
+      let n = 0;
+      const cursor = db.collection('cases').find({}, { projection: { ...MONTH_FIELDS, ...rowFields }, batchSize: 2000 });
+      while (await cursor.next()) n++;
+      return n;
+    });
+    process.stderr.write(`[bench:public] baseline: bare read of ${baseline.value} cases ${baseline.ms.toFixed(0)} ms\n`);
     const refresh = await timed(() => refreshSnapshot(ctx));
+    process.stderr.write(`[bench:public] first build ${refresh.ms.toFixed(0)} ms ${JSON.stringify(refresh.value)}\n`);
     const again = await timed(() => refreshSnapshot(ctx));
-    process.stderr.write(`[bench:public] refresh ${refresh.ms.toFixed(0)} ms (again ${again.ms.toFixed(0)} ms), ${refresh.value.files} files, phases ${JSON.stringify(refresh.value.phases)}\n`);
+    process.stderr.write(`[bench:public] nothing changed ${again.ms.toFixed(0)} ms ${JSON.stringify(again.value)}\n`);
+    // One case changed through the lifecycle (its publishable mark, as the commission sets it; every
+    // 50th case has it already): a change note, stale months.
+    const someCase = async (k) => String((await db.collection('cases').find({}, { projection: { _id: 1 } }).skip(k).limit(1).next())._id);
+    await setPublishable(ctx, await someCase(101), true, SYSTEM);
+    const oneChange = await timed(() => refreshSnapshot(ctx));
+    process.stderr.write(`[bench:public] one change ${oneChange.ms.toFixed(0)} ms ${JSON.stringify(oneChange.value)}\n`);
+    await setPublishable(ctx, await someCase(201), true, SYSTEM);
+    const monthJob = await timed(() => monthSnapshots(ctx, ['2026-09', '2026-10', '2026-11'], { refresh: true }));
+    const afterJob = await timed(() => refreshSnapshot(ctx));
+    process.stderr.write(`[bench:public] month job ${monthJob.ms.toFixed(0)} ms, then one change ${afterJob.ms.toFixed(0)} ms ${JSON.stringify(afterJob.value)}\n`);
 
     const server = createApp(ctx).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -112,8 +142,18 @@ runMain(async () => {
     rows.push(await run('GET /open-data/cases.json?year=2026', '/open-data/cases.json?year=2026', {}, 4));
     await new Promise((r) => server.close(r));
 
-    console.log(`\n${CASES.toLocaleString('en')} cases (2025-2026), ${unitIds.length} units; loaded in ${(fill.ms / 1000).toFixed(0)} s`);
-    console.log(`refresh job (refreshSnapshot): ${refresh.ms.toFixed(0)} ms (${Object.entries(refresh.value.phases).map(([k, v]) => `${k} ${v} ms`).join(', ')}), peak RSS ${refresh.peakMiB} MiB; again: ${again.ms.toFixed(0)} ms\n`);
+    const os = require('node:os');
+    const ratio = (t) => `${t.ms.toFixed(0)} ms (${(t.ms / baseline.ms).toFixed(2)}× baseline)`;
+    const phases = (t) => Object.entries(t.value.phases).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`\n${CASES.toLocaleString('en')} cases (2025-2026), ${unitIds.length} units; loaded in ${(fill.ms / 1000).toFixed(0)} s; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (${os.cpus().length} cores)`);
+    console.log('| step | time | mode, files written / in snapshot | phases (ms) |');
+    console.log('| --- | --- | --- | --- |');
+    console.log(`| baseline: bare read of every case (raw driver, the full build's fields) | ${baseline.ms.toFixed(0)} ms | ${baseline.value} cases | |`);
+    for (const [title, t] of [['first build (no snapshot yet)', refresh], ['again, nothing changed', again], ['after one case changed (months made stale: recomputed)', oneChange], ['after one case changed, month job already run', afterJob]]) {
+      console.log(`| ${title} | ${ratio(t)} | ${t.value.mode}, ${t.value.filesWritten} / ${t.value.files} | ${phases(t)} |`);
+    }
+    console.log(`| (the month job itself: 3 months, one pass) | ${ratio(monthJob)} | | |`);
+    console.log(`peak RSS during the first build ${refresh.peakMiB} MiB\n`);
     console.log('| request | req/s | p50 ms | p99 ms | timeouts | status codes |');
     console.log('| --- | --- | --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.title} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.timeouts} | ${r.codes} |`);

@@ -30,6 +30,7 @@ import { usePublishedNotices } from './transparency/transparency.service';
 import { handlingPanel, reviewPanel, unitActionsPanel } from './rectification/rectification.panels';
 import { transparencyRefreshJob } from './transparency/refresh.job';
 import { publishablePanel } from './transparency/transparency.panels';
+import { noteCaseChanged } from './transparency/changes';
 import { trackCase } from './oversight/counters.service';
 import { oversightMails } from './oversight/mails';
 import { monthMetricsJob } from './oversight/month-metrics.job';
@@ -59,3 +60,5 @@ onCaseChange(refreshWatch);
 usePublishedNotices(async (limit) => (await publishedBulletins(limit)).map((b) => ({ id: b.id, number: b.number, title: b.title, issuedAt: b.issuedAt, url: `/public/bulletins/${b.id}` })));
 // The dashboard's counters (src/oversight).
 onCaseChange(trackCase);
+// The public refresh patches the open data with the cases changed since it last ran (src/transparency/changes.ts).
+onCaseChange(noteCaseChanged);

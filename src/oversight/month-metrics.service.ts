@@ -3,7 +3,7 @@ import { countyDate } from '../clock';
 import type { Context } from '../context';
 import { Case } from '../cases/case.model';
 import { addCase, emptyCounts, withRates, type MetricCase, type MetricCounts, type UnitMetrics } from '../rectification/metrics';
-import { addDays, lastDayOfMonth, monthOf } from './periods';
+import { addDays, lastDayOfMonth, monthOf, monthsOf, type DateRange } from './periods';
 import { MonthMetrics } from './oversight.models';
 
 type Ctx = Pick<Context, 'clock' | 'config' | 'logger'>;
@@ -23,49 +23,69 @@ function isFrozen(ctx: Ctx, month: string): boolean {
 
 const CURSOR_NOT_FOUND = 43;
 
+/** The case fields the month counts read. */
+export const MONTH_FIELDS = { status: 1, assignedUnitId: 1, unitHistory: 1, deadlineAt: 1, signDueAt: 1, timeline: 1, satisfaction: 1, unreasonable: 1, followUps: 1 } as const;
+
+export interface MonthCounter {
+  /** Adds one case's part to every month (a case read with at least MONTH_FIELDS). */
+  add(c: unknown): void;
+  /** Stores the months (a month frozen meanwhile by another run keeps its figures). */
+  save(): Promise<void>;
+}
+
 /**
- * Computes the months' unit counts from the cases' timelines in ONE pass over the cases (the
- * same counting as the unit metrics page: src/rectification/metrics.ts) and stores them.
+ * Counts the months from cases handed to it one by one, so a pass over the cases made for
+ * another purpose (the public refresh's open-data rows) computes the months too, instead of a
+ * second pass. The same counting as the unit metrics page (src/rectification/metrics.ts).
  */
-export async function computeMonths(ctx: Ctx, months: readonly string[]): Promise<void> {
-  if (!months.length) return;
+export function monthCounter(ctx: Ctx, months: readonly string[]): MonthCounter {
   const tz = ctx.config.TZ_COUNTY;
   const now = ctx.clock.now();
   const ranges = months.map((m) => ({ month: m, ...monthInstants(m, tz) }));
-  for (let attempt = 1; ; attempt++) {
-    const counts = new Map<string, Map<string, MetricCounts>>(months.map((m) => [m, new Map()]));
-    try {
-      const cursor = Case.find({}, { status: 1, assignedUnitId: 1, unitHistory: 1, deadlineAt: 1, signDueAt: 1, timeline: 1, satisfaction: 1, unreasonable: 1, followUps: 1 })
-        .lean()
-        .cursor({ batchSize: 2000 });
-      for await (const c of cursor) {
-        for (const u of (c as { unitHistory?: unknown[] }).unitHistory ?? []) {
-          const unit = String(u);
-          for (const r of ranges) {
-            const byUnit = counts.get(r.month)!;
-            const m = byUnit.get(unit) ?? emptyCounts();
-            addCase(m, unit, c as unknown as MetricCase, r.from, r.to, now);
-            byUnit.set(unit, m);
-          }
+  const counts = new Map<string, Map<string, MetricCounts>>(months.map((m) => [m, new Map()]));
+  return {
+    add(c) {
+      for (const u of (c as { unitHistory?: unknown[] }).unitHistory ?? []) {
+        const unit = String(u);
+        for (const r of ranges) {
+          const byUnit = counts.get(r.month)!;
+          const m = byUnit.get(unit) ?? emptyCounts();
+          addCase(m, unit, c as MetricCase, r.from, r.to, now);
+          byUnit.set(unit, m);
         }
       }
+    },
+    async save() {
+      await Promise.all(
+        months.map((month) =>
+          MonthMetrics.updateOne(
+            { _id: month, frozen: { $ne: true } },
+            { $set: { computedAt: now, stale: false, frozen: isFrozen(ctx, month), units: Object.fromEntries(counts.get(month)!) } },
+            { upsert: true },
+          ).catch((err: unknown) => {
+            // Frozen meanwhile by another run: its figures stand.
+            if ((err as { code?: number }).code !== 11000) throw err;
+          }),
+        ),
+      );
+      if (months.length) ctx.logger.info({ months }, 'oversight.month_metrics_computed');
+    },
+  };
+}
+
+/** Computes the months' unit counts in ONE pass over the cases and stores them. */
+export async function computeMonths(ctx: Ctx, months: readonly string[]): Promise<void> {
+  if (!months.length) return;
+  for (let attempt = 1; ; attempt++) {
+    const counter = monthCounter(ctx, months);
+    try {
+      const cursor = Case.find({}, MONTH_FIELDS).lean().cursor({ batchSize: 2000 });
+      for await (const c of cursor) counter.add(c);
     } catch (err) {
       if ((err as { code?: number }).code !== CURSOR_NOT_FOUND || attempt >= 3) throw err;
       continue;
     }
-    await Promise.all(
-      months.map((month) =>
-        MonthMetrics.updateOne(
-          { _id: month, frozen: { $ne: true } },
-          { $set: { computedAt: now, stale: false, frozen: isFrozen(ctx, month), units: Object.fromEntries(counts.get(month)!) } },
-          { upsert: true },
-        ).catch((err: unknown) => {
-          // Frozen meanwhile by another run: its figures stand.
-          if ((err as { code?: number }).code !== 11000) throw err;
-        }),
-      ),
-    );
-    ctx.logger.info({ months }, 'oversight.month_metrics_computed');
+    await counter.save();
     return;
   }
 }
@@ -78,26 +98,44 @@ export interface MonthSnapshot {
   units: Record<string, MetricCounts>;
 }
 
-/**
- * The months' snapshots: read by `_id`; a month never computed is computed first; with `refresh`,
- * so is a month not frozen yet that a case changed since (stale) or that was computed before today
- * (time alone moves some figures: deadlines fall due). Months after the current one are empty.
- */
-export async function monthSnapshots(ctx: Ctx, months: readonly string[], opts: { refresh?: boolean } = {}): Promise<Map<string, MonthSnapshot>> {
-  const current = monthOf(countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY));
-  const wanted = months.filter((m) => m <= current);
+async function readMonths(months: readonly string[]): Promise<Map<string, MonthSnapshot>> {
+  if (!months.length) return new Map();
   // An `$in` decodes every snapshot of the collection on FerretDB (not pushed down); an `_id`
-  // equality only reads up to its own (measured at 100,000 cases: one month 31 ms by id, 266 ms by
-  // `$in`; eleven months about the same either way).
-  const byId = async () => (wanted.length <= 3 ? (await Promise.all(wanted.map((m) => MonthMetrics.findById(m).lean()))).filter((d) => d !== null) : await MonthMetrics.find({ _id: { $in: wanted } }).lean());
-  const read = async () => new Map((await byId()).map((d) => [String(d._id), d as unknown as MonthSnapshot]));
-  let found = await read();
+  // equality reads only its own (measured at 100,000 cases: one month 31 ms by id, 266 ms by `$in`).
+  const docs = months.length <= 24 ? (await Promise.all(months.map((m) => MonthMetrics.findById(m).lean()))).filter((d) => d !== null) : await MonthMetrics.find({ _id: { $in: months } }).lean();
+  return new Map(docs.map((d) => [String(d._id), d as unknown as MonthSnapshot]));
+}
+
+/**
+ * Which of the months a reader would have computed first: a month never computed; with
+ * `refresh`, also a month not frozen yet that a case changed since (stale) or that was computed
+ * before today (time alone moves some figures: deadlines fall due). Months after the current one
+ * are never computed (nothing has happened in them).
+ */
+export async function monthsToCompute(ctx: Ctx, months: readonly string[], opts: { refresh?: boolean } = {}): Promise<string[]> {
+  const wanted = notAfterThisMonth(ctx, months);
+  return toCompute(ctx, wanted, await readMonths(wanted), opts);
+}
+
+function notAfterThisMonth(ctx: Ctx, months: readonly string[]): string[] {
+  const current = monthOf(countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY));
+  return months.filter((m) => m <= current);
+}
+
+function toCompute(ctx: Ctx, wanted: readonly string[], found: Map<string, MonthSnapshot>, opts: { refresh?: boolean }): string[] {
   const today = countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY);
   const outdated = (s: MonthSnapshot) => !s.frozen && (s.stale || countyDate(new Date(s.computedAt), ctx.config.TZ_COUNTY) < today);
-  const todo = wanted.filter((m) => !found.has(m) || (opts.refresh && outdated(found.get(m)!)));
+  return wanted.filter((m) => !found.has(m) || (opts.refresh && outdated(found.get(m)!)));
+}
+
+/** The months' snapshots, read by `_id`; those monthsToCompute names are computed first (one pass) and read again. */
+export async function monthSnapshots(ctx: Ctx, months: readonly string[], opts: { refresh?: boolean } = {}): Promise<Map<string, MonthSnapshot>> {
+  const wanted = notAfterThisMonth(ctx, months);
+  let found = await readMonths(wanted);
+  const todo = toCompute(ctx, wanted, found, opts);
   if (todo.length) {
     await computeMonths(ctx, todo);
-    found = await read();
+    found = await readMonths(wanted);
   }
   return new Map(months.map((m) => [m, found.get(m) ?? { month: m, computedAt: ctx.clock.now(), frozen: false, units: {} }]));
 }
@@ -125,4 +163,25 @@ export function unitsOver(snapshots: Iterable<MonthSnapshot>, unitIds: readonly 
 /** A case changed: every month not frozen yet is to be computed again (the job or the next ranking does it). */
 export async function markMonthsStale(): Promise<void> {
   await MonthMetrics.updateMany({ frozen: false, stale: { $ne: true } }, { $set: { stale: true } });
+}
+
+/**
+ * Each unit's metrics over a period of whole months (the months' snapshots added up), with one
+ * exception: `overdueNow` is the present state, the same in every month's snapshot, so it is
+ * taken once, from the current month's (asked for too; never frozen). A period ending in a month
+ * not over yet counts that month so far (the current month's snapshot covers events to its
+ * computation). With `refresh`, stale or yesterday's months are computed again first.
+ */
+export async function unitMetricsOver(ctx: Ctx, period: DateRange, unitIds: readonly string[], opts: { refresh?: boolean } = {}): Promise<Map<string, UnitMetrics>> {
+  const today = countyDate(ctx.clock.now(), ctx.config.TZ_COUNTY);
+  if (period.from > period.to || !period.from.endsWith('-01') || !(period.to === lastDayOfMonth(monthOf(period.to)) || period.to >= today)) {
+    throw new Error(`not a period of whole months: ${period.from}..${period.to}`);
+  }
+  const months = monthsOf(period);
+  const current = monthOf(today);
+  const snaps = await monthSnapshots(ctx, months.includes(current) ? months : [...months, current], opts);
+  const metrics = unitsOver(months.map((m) => snaps.get(m)!), unitIds);
+  const now = snaps.get(current)!;
+  for (const [id, m] of metrics) m.overdueNow = now.units[id]?.overdueNow ?? 0;
+  return metrics;
 }

@@ -5,16 +5,17 @@ import { Case } from '../cases/case.model';
 import { CHANNELS } from '../cases/case.states';
 import { findCategory } from '../cases/category.service';
 import { Evaluation } from '../evaluation/evaluation.models';
-import { instants, metricsOfUnits, type Period } from '../rectification/metrics.service';
-import type { Rate } from '../rectification/metrics';
+import { totalOf, unitFiguresOver, type UnitFigures } from '../oversight/unit-figures';
+import { instants, type Period } from '../rectification/metrics.service';
 import { SERIES } from '../units/unit.model';
 import { unitNamesById } from '../units/unit.service';
 import type { ReportKind } from './report.model';
 
-// A report's figures, computed once by the report job. Every figure about units uses the unit
-// handling metrics (src/rectification, one pass over the cases, the definitions of README "Unit
-// handling metrics"); volumes by channel, category and series count the cases submitted in the
-// period. Nothing here reads who filed a case.
+// A report's figures, computed once by the report job. Every figure about units is the shared
+// per-unit figures (src/oversight/unit-figures.ts: the month snapshots of the unit metrics added
+// up; a report's period is always whole months: a month, a quarter or a year); volumes by
+// channel, category and series count the cases submitted in the period. Nothing here reads who
+// filed a case.
 
 export interface ReportPeriod extends Period {
   kind: ReportKind;
@@ -33,25 +34,8 @@ export function reportPeriod(kind: ReportKind, year: number, part?: number): Rep
   return { kind, label: String(year), from: `${year}-01-01`, to: `${year}-12-31` };
 }
 
-export interface UnitRow {
-  unitId: string;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  series: string;
-  received: number;
-  resolved: number;
-  resolvedOnTime: number;
-  /** The three rates (response = on-time signing; on-time resolution; satisfaction), as in the unit metrics. */
-  responseRate: Rate;
-  resolutionRate: Rate;
-  satisfactionRate: Rate;
-  overdueDueInPeriod: number;
-  overdueNow: number;
-  escalations: { level1: number; level2: number; level3: number };
-  extensionsApproved: number;
-  returnedReports: number;
-}
+/** A unit's row: the shared per-unit figures (src/oversight/unit-figures.ts). */
+export type UnitRow = UnitFigures;
 
 export interface ReportFigures {
   period: ReportPeriod;
@@ -134,58 +118,35 @@ async function evaluations(p: Period): Promise<ReportFigures['evaluations']> {
 }
 
 /** Every figure of the report, reporting progress (0-100) as it goes. */
-export async function computeReport(ctx: Pick<Context, 'clock' | 'config'>, period: ReportPeriod, progress: Progress): Promise<ReportFigures> {
+export async function computeReport(ctx: Pick<Context, 'clock' | 'config' | 'logger'>, period: ReportPeriod, progress: Progress): Promise<ReportFigures> {
   const names = await unitNamesById();
   const seriesOf = new Map([...names].map(([id, u]) => [id, u.series]));
   await progress(5);
   const v = await volumes(ctx, period, seriesOf, progress);
   await progress(40);
-  const unitIds = [...names.keys()];
-  const metrics = await metricsOfUnits(ctx, unitIds, period);
+  // A report is a document: its figures are computed fresh (stale months first).
+  const rows = await unitFiguresOver(ctx, period, [...names].map(([id, u]) => ({ id, ...u })), { refresh: true });
   await progress(80);
-  const units: UnitRow[] = unitIds
-    .map((id) => {
-      const u = names.get(id)!;
-      const m = metrics.get(id)!;
-      return {
-        unitId: id,
-        code: u.code,
-        nameZh: u.nameZh,
-        nameEn: u.nameEn,
-        series: u.series,
-        received: m.received,
-        resolved: m.resolved,
-        resolvedOnTime: m.resolvedOnTime,
-        responseRate: m.rates.onTimeSigning,
-        resolutionRate: m.rates.onTimeResolution,
-        satisfactionRate: m.rates.satisfaction,
-        overdueDueInPeriod: m.overdueDueInPeriod,
-        overdueNow: m.overdueNow,
-        escalations: { level1: m.escalations.level1, level2: m.escalations.level2, level3: m.escalations.level3 },
-        extensionsApproved: m.extensionsApproved,
-        returnedReports: m.returnedReports,
-      };
-    })
-    .sort((a, b) => a.series.localeCompare(b.series) || a.code.localeCompare(b.code));
-  const sum = (f: (u: UnitRow) => number) => units.reduce((s, u) => s + f(u), 0);
+  const units = rows.sort((a, b) => a.series.localeCompare(b.series) || a.code.localeCompare(b.code));
+  const t = totalOf(units);
   const categories = await Promise.all([...v.byCategory].map(async ([code, cases]) => ({ code, cases, c: await findCategory(code) })));
   const figures: ReportFigures = {
     period,
     generatedAt: ctx.clock.now().toISOString(),
     totals: {
       submitted: v.submitted,
-      received: sum((u) => u.received),
-      resolved: sum((u) => u.resolved),
-      resolvedOnTime: sum((u) => u.resolvedOnTime),
-      overdueDueInPeriod: sum((u) => u.overdueDueInPeriod),
-      overdueNow: sum((u) => u.overdueNow),
-      escalations: { level1: sum((u) => u.escalations.level1), level2: sum((u) => u.escalations.level2), level3: sum((u) => u.escalations.level3) },
-      extensionsApproved: sum((u) => u.extensionsApproved),
-      returnedReports: sum((u) => u.returnedReports),
+      received: t.received,
+      resolved: t.resolved,
+      resolvedOnTime: t.resolvedOnTime,
+      overdueDueInPeriod: t.overdueDueInPeriod,
+      overdueNow: t.overdueNow,
+      escalations: t.escalations,
+      extensionsApproved: t.extensionsApproved,
+      returnedReports: t.returnedReports,
     },
     byChannel: [...v.byChannel].map(([channel, cases]) => ({ channel, cases })),
     byCategory: categories.map(({ code, cases, c }) => ({ code, nameZh: c?.nameZh ?? code, nameEn: c?.nameEn ?? code, cases })).sort((a, b) => b.cases - a.cases || a.code.localeCompare(b.code)),
-    bySeries: [...v.bySeries].map(([series, cases]) => ({ series, cases, received: series === UNASSIGNED ? 0 : sum((u) => (u.series === series ? u.received : 0)) })),
+    bySeries: [...v.bySeries].map(([series, cases]) => ({ series, cases, received: series === UNASSIGNED ? 0 : totalOf(units.filter((u) => u.series === series)).received })),
     units,
     campaigns: await campaigns(period),
     evaluations: await evaluations(period),

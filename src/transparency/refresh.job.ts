@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Context } from '../context';
 import { defineJob } from '../platform/jobs/define-job';
-import { refreshSnapshot } from './transparency.service';
+import { refreshSnapshot } from './refresh.service';
 
 interface RefreshPayload {
   /** Set on a refresh asked for by hand (ms): its own job id, so a click after a finished refresh runs again. */

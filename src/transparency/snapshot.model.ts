@@ -12,6 +12,8 @@ const fileSchema = new Schema(
     etag: { type: String, required: true },
     rows: { type: Number, required: true },
     bytes: { type: Number, required: true },
+    // When this file was written: a year no case changed in keeps its file from an earlier refresh.
+    generatedAt: { type: Date },
   },
   { _id: false },
 );
@@ -27,6 +29,8 @@ const snapshotSchema = new Schema(
     page: { type: Schema.Types.Mixed, required: true },
     years: { type: [Number], default: [] },
     files: { type: [fileSchema], default: [] },
+    // What the next refresh needs to patch instead of reading every case (RefreshState in refresh.service.ts).
+    state: { type: Schema.Types.Mixed },
   },
   { timestamps: false, versionKey: false },
 );

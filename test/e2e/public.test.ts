@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { assignedCase } from '../helpers/cases';
 import { useE2e } from '../helpers/e2e';
-import { refreshSnapshot } from '../../src/transparency/transparency.service';
+import { refreshSnapshot } from '../../src/transparency/refresh.service';
 
 const e = useE2e();
 

@@ -3,7 +3,7 @@ import { Case } from '../../../src/cases/case.model';
 import { fileComplaint, type Filed } from '../../../src/intake/filing.service';
 import { MASK } from '../../../src/transparency/mask';
 import { OPEN_DATA_COLUMNS } from '../../../src/transparency/open-data';
-import { refreshSnapshot } from '../../../src/transparency/transparency.service';
+import { refreshSnapshot } from '../../../src/transparency/refresh.service';
 import { TransparencySnapshot } from '../../../src/transparency/snapshot.model';
 import { useTestApp } from '../../helpers/app';
 import { givenUser } from '../../helpers/builders';
@@ -135,6 +135,13 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** Every refresh queued by hand so far has finished (so none starts after the test's own). */
+async function refreshesFinished() {
+  const queue = t.ctx.queues.get('maintenance');
+  const jobs = (await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'failed'])).filter((j) => j.id?.startsWith('transparency-refresh'));
+  for (const j of jobs) await jobFinished(t.ctx, 'maintenance', j.id!, 120000);
+}
+
 function expectNoFilerData(text: string) {
   for (const secret of [FILER.name, FILER.phone, FILER.email, PLACE, A2_SECRET, '13800001111', 'li.mou@example.cn']) expect(text).not.toContain(secret);
 }
@@ -184,6 +191,8 @@ describe('the public page and open data', () => {
   });
 
   it('when the snapshot is refreshed, then every figure on the page equals the hand count, the resolved cases show the masked reply and only the publishable description, and nothing names a filer', async () => {
+    // The refresh the mark above asked for: finished first, or a refresh it started after this one could win.
+    await refreshesFinished();
     day('2026-03-20');
     const result = await refreshSnapshot(t.ctx);
     expect([result.cases, result.written]).toEqual([7, true]);
@@ -303,5 +312,37 @@ describe('the public page and open data', () => {
     expectNoFilerData(html);
     // Anonymous users cannot ask for a refresh.
     expect((await request(t.app).post('/commission/transparency/refresh')).status).toBe(403);
+  });
+
+  it('when one case changes after a refresh, then the next refresh patches only that case: its year\'s files are rewritten, the other year keeps its file and ETag, and every figure and row equals a full rebuild', async () => {
+    await refreshesFinished();
+    const before = (await TransparencySnapshot.findById('current').lean())!;
+    const fileOf = (snap: typeof before, key: string, format: string) => snap.files.find((f) => f.key === key && f.format === format)!;
+    // a3 (WS01, deadline 03-16) is reported and accepted on 03-20: resolved late.
+    await report(WS01, cases.a3, '2026-03-20');
+    await accept(cases.a3, '2026-03-20');
+
+    const patched = await refreshSnapshot(t.ctx);
+    expect([patched.mode, patched.changed, patched.cases, patched.written]).toEqual(['patch', 1, 7, true]);
+    const after = (await TransparencySnapshot.findById('current').lean())!;
+    expect(String(fileOf(after, '2025', 'csv').fileId)).toBe(String(fileOf(before, '2025', 'csv').fileId));
+    expect(fileOf(after, '2025', 'json').etag).toBe(fileOf(before, '2025', 'json').etag);
+    expect(fileOf(after, '2026', 'csv').etag).not.toBe(fileOf(before, '2026', 'csv').etag);
+
+    // Hand count: WS01 now resolved 3 (2 on time), nothing overdue; 2026: open 2 (c1 t1), resolved 4.
+    const html = (await request(t.app).get('/public').expect(200)).text;
+    expect(cells(rowOf(html, 'unit', 'WS01'))).toEqual({ received: '3', resolved: '3', overdueNow: '0', response: '66.7% (2 / 3)', onTimeResolution: '66.7% (2 / 3)', satisfaction: '50% (1 / 2)' });
+    expect(Object.fromEntries([...html.matchAll(/<dd data-total="(\w+)">(\d+)<\/dd>/g)].map((m) => [m[1], Number(m[2])]))).toEqual({ filed: 6, open: 2, resolved: 4, rejected: 0 });
+    expect([...html.matchAll(/<li data-case="([^"]+)">/g)].map((m) => m[1])[0]).toBe(await number(cases.a3));
+    const csv = parseCsv((await request(t.app).get('/open-data/cases.csv?year=2026').expect(200)).text);
+    const byNumber = new Map(csv.slice(1).map((r) => [r[0], Object.fromEntries(OPEN_DATA_COLUMNS.map((c, i) => [c, r[i]]))]));
+    expect(byNumber.get(await number(cases.a3))).toMatchObject({ status: 'resolved', resolved_date: '2026-03-20', on_time: 'false' });
+
+    // The same as reading every case again.
+    const full = await refreshSnapshot(t.ctx, { full: true });
+    expect([full.mode, full.written]).toEqual(['full', true]);
+    const rebuilt = (await TransparencySnapshot.findById('current').lean())!;
+    expect(rebuilt.page).toEqual(after.page);
+    for (const key of ['all', '2025', '2026']) expect(fileOf(rebuilt, key, 'csv').etag).toBe(fileOf(after, key, 'csv').etag);
   });
 });

@@ -6,7 +6,7 @@ import { withTimeout } from '../../../src/db';
 import { Queues } from '../../../src/platform/jobs/queues';
 import { createFailFastRedis, waitReady } from '../../../src/redis';
 import { QUEUE_NAMES } from '../../../src/registry';
-import { refreshSnapshot } from '../../../src/transparency/transparency.service';
+import { refreshSnapshot } from '../../../src/transparency/refresh.service';
 import { TransparencySnapshot } from '../../../src/transparency/snapshot.model';
 import { useTestApp } from '../../helpers/app';
 import { givenUser } from '../../helpers/builders';

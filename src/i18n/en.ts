@@ -290,7 +290,7 @@ export const en: Messages = {
   field: {
     required: 'Required', not_past: 'Only a month that has ended', too_old: 'Only a month within the last 12', too_short: 'Too short', too_long: 'Too long', invalid: 'Invalid format', unknown_category: 'Choose a valid category',
     unknown_unit: 'Choose a valid unit', invalid_phone: 'Invalid phone number', invalid_email: 'Invalid email address',
-    future_date: 'The date cannot be in the future', file_too_large: 'File larger than 10 MB', too_many_files: 'At most 5 files',
+    future_date: 'The date cannot be in the future', file_too_large: 'File larger than 10 MB', too_many_files: 'At most 5 files', unexpected_file: 'A file under this name is not accepted',
     file_type: 'Only photos (JPG, PNG, GIF, WEBP, HEIC) or PDF files', unknown_field: 'Field not accepted', case_closed: 'This case is closed; nothing can be added', before_assignment: 'Before the case was assigned', same_unit: 'Choose another unit', after_to: 'Starts after it ends',
     invalid_code: 'Lower-case letters, digits and _; starts with a letter', code_taken: 'This code exists already',
     invalid_username: '3-32 lower-case letters, digits, _ . -', username_taken: 'This username exists already', password_short: 'At least 10 characters',

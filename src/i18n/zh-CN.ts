@@ -289,7 +289,7 @@ export const zhCN = {
   field: {
     required: '必填', not_past: '只能发布已结束的月份', too_old: '只能发布近 12 个月内的月份', too_short: '内容太短', too_long: '内容太长', invalid: '格式不正确', unknown_category: '请选择有效的类别',
     unknown_unit: '请选择有效的单位', invalid_phone: '电话号码格式不正确', invalid_email: '邮箱格式不正确',
-    future_date: '日期不能晚于今天', file_too_large: '文件超过 10 MB', too_many_files: '最多上传 5 个文件',
+    future_date: '日期不能晚于今天', file_too_large: '文件超过 10 MB', too_many_files: '最多上传 5 个文件', unexpected_file: '不接受以此名称上传的文件',
     file_type: '只接受照片（JPG、PNG、GIF、WEBP、HEIC）或 PDF 文件', unknown_field: '不接受的字段', case_closed: '此件已办结归档，不能再补充', before_assignment: '早于交办时间', same_unit: '请选择另一个单位', after_to: '开始日期晚于结束日期',
     invalid_code: '代码须为小写字母开头的字母、数字或下划线', code_taken: '代码已存在',
     invalid_username: '3-32 位小写字母、数字或 _ . -', username_taken: '用户名已存在', password_short: '密码至少 10 位',

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
+import { dropPublicSnapshot } from '../open311/open311.snapshot';
 import type { CasePage } from '../cases/case.page';
 import { userActor } from '../cases/case.timeline';
 import { ServiceUnavailableError, ValidationError } from '../platform/http/errors';
@@ -82,7 +83,10 @@ export function transparencyRoutes(ctx: Context, casePage: CasePage): Router {
       parse: z.object({ publishable: formBoolean }),
       rerender: casePage.rerender,
       act: async (req, input) => {
-        if (await setPublishable(ctx, idParam(req), input.publishable, userActor(req.user!))) await requestRefresh(ctx);
+        if (await setPublishable(ctx, idParam(req), input.publishable, userActor(req.user!))) {
+          await dropPublicSnapshot(ctx);
+          await requestRefresh(ctx);
+        }
         return `/commission/cases/${idParam(req)}`;
       },
     }),

@@ -298,7 +298,7 @@ export const zhCN = {
     not_rateable: '办结后才能评价，且只能评价一次', invalid_channel: '请选择来源',
     invalid_date: '不是有效日期（格式 YYYY-MM-DD）', not_in_year: '不在本年度内', not_weekend: '不是周六或周日，无需调休上班',
     in_both_lists: '同时列为放假日和调休上班日',
-    not_integer: '请填写整数', out_of_range: '数值超出允许范围', end_before_start: '结束日期不能早于开始日期',
+    not_integer: '请填写整数', out_of_range: '数值超出允许范围', end_before_start: '结束日期不能早于开始日期', not_a_list: '只能填一个值，不能是列表',
     unknown_supervisor: '请选择有效的特邀监督员', no_opinions: '请至少填写一条意见', too_many_opinions: '每封函最多 20 条意见',
     before_campaign_start: '早于活动开始日期',
     too_many_words: '最多 20 项', word_too_long: '每项不超过 30 个字', invalid_priority: '请选择紧急程度', days_range: '须为 1 至 366 个工作日', reminder_days: '最多 5 项，每项为 1 至 30 的整数',

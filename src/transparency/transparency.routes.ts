@@ -4,10 +4,10 @@ import type { Context } from '../context';
 import { dropPublicSnapshot } from '../open311/open311.snapshot';
 import type { CasePage } from '../cases/case.page';
 import { userActor } from '../cases/case.timeline';
-import { ServiceUnavailableError, ValidationError } from '../platform/http/errors';
+import { ServiceUnavailableError } from '../platform/http/errors';
 import { formAction } from '../platform/http/form-action';
 import { requireRole } from '../platform/http/require-role';
-import { fieldErrors, formBoolean, idParam } from '../platform/http/validate';
+import { formBoolean, idParam, parseQuery } from '../platform/http/validate';
 import { LICENCE } from './open-data';
 import { requestRefresh } from './refresh.job';
 import { currentSnapshot, openDataFile, setPublishable } from './transparency.service';
@@ -28,9 +28,7 @@ export function openDataRoutes(): Router {
   const r = Router();
   for (const format of ['csv', 'json'] as const) {
     r.get(`/open-data/cases.${format}`, async (req: Request, res: Response) => {
-      const q = openDataQuery.safeParse(req.query);
-      if (!q.success) throw new ValidationError(fieldErrors(q.error.issues));
-      const year = q.data.year ?? null;
+      const year = parseQuery(openDataQuery, req.query).year ?? null;
       const file = await openDataFile(year, format);
       if (file.state === 'preparing') {
         res.setHeader('Retry-After', '60');

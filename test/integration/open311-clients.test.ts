@@ -410,6 +410,18 @@ describe('discovery', () => {
 });
 
 describe('the case page', () => {
+  it('when the case API is read by the commission or the unit that has the case, then it gives the point and address id with the place', async () => {
+    const { filed } = await givenLocatedCase();
+    const unitUser = await givenUser('unit', { username: 'o311c-le01', unitCode: 'LE01' });
+    const unitKey = await createApiToken(unitUser._id, 'o311c-le01');
+    for (const key of [keys.commission, unitKey]) {
+      const res = await request(t.app).get(`/api/v1/cases/${filed.id}`).set('Authorization', `Bearer ${key}`).expect(200);
+      expect(res.body).toMatchObject({ place: PLACE, location: { lat: LAT, long: LONG }, addressId: 'addr-77' });
+    }
+    // A supervisor who did not file it does not see the case at all.
+    await request(t.app).get(`/api/v1/cases/${filed.id}`).set('Authorization', `Bearer ${keys.supervisor}`).expect(404);
+  });
+
   it('when the commission opens a case filed with coordinates, then the point is shown as text', async () => {
     const { filed } = await givenLocatedCase();
     const staff = browser(t.app);

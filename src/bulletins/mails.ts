@@ -1,5 +1,5 @@
 import { defineMail } from '../platform/mail/mail.kinds';
-import { mailText, unitGreeting } from '../platform/mail/mail.text';
+import { mailText, unitGreeting } from '../i18n/mail-text';
 import { findUnit } from '../units/unit.service';
 import { Bulletin, bulletinNumber } from './bulletin.model';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { countyDate } from '../clock';
 import { defineJob } from '../platform/jobs/define-job';
 import { defineMail } from '../platform/mail/mail.kinds';
-import { mailLink, mailText } from '../platform/mail/mail.text';
+import { mailLink, mailText } from '../i18n/mail-text';
 import { requestMail } from '../platform/mail/outbox';
 import { adminEmails } from '../users/user.service';
 import { missingYears } from './calendar.service';

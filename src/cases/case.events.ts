@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
 import { defineMail } from '../platform/mail/mail.kinds';
-import { mailText } from '../platform/mail/mail.text';
+import { mailText } from '../i18n/mail-text';
 import { requestMail } from '../platform/mail/outbox';
 import { User } from '../users/user.model';
 import { findCase } from './case.service';

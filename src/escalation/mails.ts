@@ -5,7 +5,7 @@ import { findCase } from '../cases/case.service';
 import type { TFunction } from 'i18next';
 import type { Lang } from '../i18n';
 import { defineMail, type MailKind, type OwedMail } from '../platform/mail/mail.kinds';
-import { mailLink, mailText, unitGreeting } from '../platform/mail/mail.text';
+import { mailLink, mailText, unitGreeting } from '../i18n/mail-text';
 import { requestMail } from '../platform/mail/outbox';
 import type { Mail } from '../platform/mail/transport';
 import { findUnit } from '../units/unit.service';

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
 import { defineMail } from '../platform/mail/mail.kinds';
-import { mailLink, mailText } from '../platform/mail/mail.text';
+import { mailLink, mailText } from '../i18n/mail-text';
 import { requestMail } from '../platform/mail/outbox';
 import { Notification } from '../platform/mail/notification.model';
 import { Evaluation } from './evaluation.models';

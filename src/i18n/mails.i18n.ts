@@ -1,5 +1,5 @@
 // Every mail's subject and body, zh-CN first; the same keys in both languages. One namespace per
-// mail kind under `mails`, rendered by src/platform/mail/mail.text.ts (subject "zh / en"; the
+// mail kind under `mails`, rendered by src/i18n/mail-text.ts (subject "zh / en"; the
 // Chinese body, a rule, the English body). A variant of a mail is an i18next context
 // (`body_manual`); the base key is the usual case. The English body may leave out what only the
 // Chinese readers need verbatim (a notice's issue text, reasons), as the mails always have.

@@ -1,7 +1,7 @@
 import { findCase } from '../cases/case.service';
 import { filerContact } from '../cases/identity.service';
 import { defineMail } from '../platform/mail/mail.kinds';
-import { mailText } from '../platform/mail/mail.text';
+import { mailText } from '../i18n/mail-text';
 
 declare module '../platform/mail/mail.kinds' {
   interface MailKinds {

@@ -1,5 +1,5 @@
 import { defineMail } from '../platform/mail/mail.kinds';
-import { mailLink, mailText, unitGreeting, unitName } from '../platform/mail/mail.text';
+import { mailLink, mailText, unitGreeting, unitName } from '../i18n/mail-text';
 import { findUnit } from '../units/unit.service';
 import { RankingNotice, rankingNumber } from './oversight.models';
 import type { SeriesRanking } from './ranking.service';

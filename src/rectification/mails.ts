@@ -4,7 +4,7 @@ import { findCase } from '../cases/case.service';
 import type { CaseLean } from '../cases/case.model';
 import { filerContact } from '../cases/identity.service';
 import { defineMail, type MailKind, type MailKinds } from '../platform/mail/mail.kinds';
-import { mailLink, mailText, unitGreeting } from '../platform/mail/mail.text';
+import { mailLink, mailText, unitGreeting } from '../i18n/mail-text';
 import { requestMail } from '../platform/mail/outbox';
 import type { Mail } from '../platform/mail/transport';
 import { findUnit } from '../units/unit.service';

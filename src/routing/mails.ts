@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { findCategory } from '../cases/category.service';
 import { defineMail } from '../platform/mail/mail.kinds';
-import { mailLink, mailText, unitGreeting, unitName } from '../platform/mail/mail.text';
+import { mailLink, mailText, unitGreeting, unitName } from '../i18n/mail-text';
 import { findUnit } from '../units/unit.service';
 import { Notice, noticeNumber } from './notice.model';
 

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { dropPublicSnapshot } from '../open311/open311.snapshot';
 import type { CasePage } from '../cases/case.page';
 import { userActor } from '../cases/case.timeline';
 import { ServiceUnavailableError } from '../platform/http/errors';
@@ -57,7 +56,12 @@ export function openDataRoutes(): Router {
 }
 
 /** The public page (no login), the commission's refresh button and the publishable mark on the case page. */
-export function transparencyRoutes(ctx: Context, casePage: CasePage): Router {
+/**
+ * `publishableChanged`: what else shows the filer's text and must forget it at once when the mark
+ * changes (Open311's cached anonymous list), wired by the composition root so this feature does
+ * not import that one (open311 reads transparency's masking).
+ */
+export function transparencyRoutes(ctx: Context, casePage: CasePage, publishableChanged: () => Promise<void> = async () => undefined): Router {
   const r = Router();
 
   r.get('/public', async (req, res) => {
@@ -82,7 +86,7 @@ export function transparencyRoutes(ctx: Context, casePage: CasePage): Router {
       rerender: casePage.rerender,
       act: async (req, input) => {
         if (await setPublishable(ctx, idParam(req), input.publishable, userActor(req.user!))) {
-          await dropPublicSnapshot(ctx);
+          await publishableChanged();
           await requestRefresh(ctx);
         }
         return `/commission/cases/${idParam(req)}`;

@@ -1,4 +1,4 @@
-import { mailText, unitGreeting } from '../../src/platform/mail/mail.text';
+import { mailText, unitGreeting } from '../../src/i18n/mail-text';
 import { translator } from '../../src/i18n';
 
 // Every mail is written by one helper from the locale files: zh-CN first, then English.

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
-import { LANGS, translator, type Lang } from '../../i18n';
-import type { MailKind } from './mail.kinds';
+import { LANGS, translator, type Lang } from './index';
+import type { MailKind } from '../platform/mail/mail.kinds';
 
 /** What a mail's texts interpolate; a function when a value reads differently per language. */
 export type MailVars = Record<string, unknown> | ((t: TFunction, lang: Lang) => Record<string, unknown>);

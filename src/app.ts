@@ -34,6 +34,7 @@ import { i18nMiddleware } from './i18n';
 import { formatter } from './platform/format';
 import { intakeRoutes } from './intake/intake.routes';
 import { open311Routes } from './open311/open311.routes';
+import { dropPublicSnapshot } from './open311/open311.snapshot';
 import { queueBoard } from './admin/queue-board';
 import { unitAdminRoutes } from './units/unit.routes';
 import { routingAdminRoutes } from './routing/routing-admin.routes';
@@ -152,7 +153,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(escalationRoutes(ctx, casePage));
   app.use(representativeRoutes(ctx));
   app.use(evaluationRoutes(ctx));
-  app.use(transparencyRoutes(ctx, casePage));
+  app.use(transparencyRoutes(ctx, casePage, () => dropPublicSnapshot(ctx)));
   app.use(oversightRoutes(ctx));
   app.use(noticeRoutes());
   app.use(campaignRoutes(ctx));

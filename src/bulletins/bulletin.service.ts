@@ -66,13 +66,24 @@ export function holdsMark(text: string, marks: readonly string[]): boolean {
 
 const TIMELINE_SHOWN = ['assigned', 'rerouted', 'signed', 'extension_approved', 'escalated', 'reported', 'returned', 'accepted', 'reopened'] as const;
 
+/**
+ * How the case stands against its deadline, as the item's first sentence says it: resolved on
+ * time or late (recorded when the report was accepted), or still open and overdue or not yet due.
+ * A case picked by number need not be overdue at all.
+ */
+export function deadlineOutcome(c: Pick<CaseLean, 'resolvedOnTime' | 'deadlineAt'>, now: Date): 'onTime' | 'late' | 'open' | undefined {
+  if (c.resolvedOnTime === true) return 'onTime';
+  if (c.resolvedOnTime === false) return 'late';
+  return c.deadlineAt && now > c.deadlineAt ? undefined : 'open';
+}
+
 /** One item written from the case: category, unit, dates, handling steps, published reply. Never the filer. */
-async function prefill(c: CaseLean, t: TFunction, lang: string, tz: string, marks: readonly string[]) {
+async function prefill(c: CaseLean, t: TFunction, lang: string, tz: string, marks: readonly string[], now: Date) {
   const unitId = c.assignedUnitId ?? c.unitHistory.at(-1) ?? null;
   const [unit, category] = await Promise.all([findUnit(unitId), findCategory(c.categoryCode)]);
   const date = dateIn(lang, tz);
   const unitName = unit ? (lang === 'en' ? unit.nameEn : unit.nameZh) : '';
-  const happened = t('bulletins.prefill.happened', { category: category ? (lang === 'en' ? category.nameEn : category.nameZh) : c.categoryCode, unit: unitName, number: c.number, submitted: date(c.submittedAt), deadline: c.deadlineDate ?? '—' });
+  const happened = t('bulletins.prefill.happened', { category: category ? (lang === 'en' ? category.nameEn : category.nameZh) : c.categoryCode, unit: unitName, number: c.number, submitted: date(c.submittedAt), deadline: c.deadlineDate ?? '—', context: deadlineOutcome(c, now) });
   const steps = c.timeline
     .filter((e) => (TIMELINE_SHOWN as readonly string[]).includes(e.action))
     .map((e) => `${date(e.at)} ${e.action === 'escalated' ? t(`escalation.levels.${Number((e.data as { level?: number } | null)?.level ?? e.note ?? 0)}`) : t(`bulletins.events.${e.action}`)}`);
@@ -104,7 +115,7 @@ async function pickCases(input: { caseIds: string[]; caseNumbers: string[] }): P
 }
 
 /** A new draft: the chosen cases, each prefilled; or a correction of an issued notice, its items copied. */
-export async function createDraft(ctx: Pick<Context, 'config'>, input: BulletinDraftInput, by: Types.ObjectId, t: TFunction, lang: string): Promise<string> {
+export async function createDraft(ctx: Pick<Context, 'config' | 'clock'>, input: BulletinDraftInput, by: Types.ObjectId, t: TFunction, lang: string): Promise<string> {
   let items: Awaited<ReturnType<typeof prefill>>[] = [];
   if (input.corrects) {
     const old = await Bulletin.findById(input.corrects).lean<BulletinLean>();
@@ -115,7 +126,7 @@ export async function createDraft(ctx: Pick<Context, 'config'>, input: BulletinD
   }
   const cases = await pickCases(input);
   const marks = await filerMarks(cases.map((c) => c._id));
-  for (const c of cases) if (!items.some((i) => String(i.caseId) === String(c._id))) items.push(await prefill(c, t, lang, ctx.config.TZ_COUNTY, marks));
+  for (const c of cases) if (!items.some((i) => String(i.caseId) === String(c._id))) items.push(await prefill(c, t, lang, ctx.config.TZ_COUNTY, marks, ctx.clock.now()));
   if (!items.length) throw new ValidationError({ caseIds: 'required' });
   scan({ title: input.title }, await filerMarks(items.map((i) => i.caseId)));
   const doc = await Bulletin.create({ title: input.title, items, corrects: input.corrects ?? null, createdBy: by });
@@ -172,6 +183,10 @@ export async function issueBulletin(ctx: Pick<Context, 'clock' | 'config' | 'que
   const b = await getBulletin(id);
   if (b.status !== 'draft') throw new ConflictError('issued');
   if (!b.items.length) throw new ValidationError({ items: 'required' });
+  // A notice names the unit each case is about: an item whose case never reached a unit (one
+  // picked by number from triage) has nobody to notify and is refused, its item named.
+  const noUnit = b.items.flatMap((item, i) => (item.unitId && item.unitName ? [] : [[`items.${i}.unit`, 'no_unit'] as const]));
+  if (noUnit.length) throw new ValidationError(Object.fromEntries(noUnit));
   const fields: Record<string, string> = { title: b.title };
   b.items.forEach((item, i) => ['happened', 'handling', 'outcome'].forEach((k) => (fields[`items.${i}.${k}`] = String((item as unknown as Record<string, unknown>)[k] ?? ''))));
   scan(fields, await filerMarks(b.items.map((x) => x.caseId)));

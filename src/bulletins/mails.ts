@@ -1,4 +1,5 @@
 import { defineMail } from '../platform/mail/mail.kinds';
+import { mailText, unitGreeting } from '../i18n/mail-text';
 import { findUnit } from '../units/unit.service';
 import { Bulletin, bulletinNumber } from './bulletin.model';
 
@@ -19,22 +20,16 @@ export const bulletinMails = [
     const to = unit.head?.email ? [unit.head.email] : unit.emails;
     const number = bulletinNumber(b) ?? '';
     const cited = b.corrects ? await Bulletin.findById(b.corrects, { year: 1, seq: 1 }).lean() : null;
-    const items = b.items.flatMap((i, k) => [`${k + 1}. ${i.unitName}`, `   ${i.happened}`, `   ${i.handling}`, `   ${i.outcome}`, '']);
-    return {
-      to,
-      subject: `【典型案件通报】${number} ${b.title} / Notice of typical cases ${number}`,
-      text: [
-        `${unit.nameZh}${unit.head?.name ? `、${unit.head.name}` : ''}：`,
-        '',
-        `现将${number}《${b.title}》印发给你们，请认真组织学习，举一反三，引以为戒。`,
-        ...(cited ? [`本通报更正${bulletinNumber(cited) ?? ''}。`] : []),
-        '',
-        ...items,
-        '—',
-        `Notice ${number}: "${b.title}", ${b.items.length} typical case(s); please study it and check your own work.${cited ? ` It corrects ${bulletinNumber(cited) ?? ''}.` : ''}`,
-        '',
-        '县纪委监委',
-      ].join('\n'),
-    };
+    // The summaries as the commission wrote them (one language): in the Chinese body only.
+    const items = b.items.flatMap((i, k) => [`${k + 1}. ${i.unitName}`, `   ${i.happened}`, `   ${i.handling}`, `   ${i.outcome}`]).join('\n');
+    const text = mailText('bulletin-issued', (t, lang) => ({
+      number,
+      title: b.title,
+      cases: b.items.length,
+      items,
+      greeting: unitGreeting(t, lang, unit, true),
+      corrects: cited ? `${lang === 'en' ? ' ' : '\n'}${t('mails.bulletin-issued.corrects', { number: bulletinNumber(cited) ?? '' })}` : '',
+    }));
+    return { to, ...text };
   }),
 ];

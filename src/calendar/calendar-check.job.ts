@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { countyDate } from '../clock';
 import { defineJob } from '../platform/jobs/define-job';
 import { defineMail } from '../platform/mail/mail.kinds';
+import { mailLink, mailText } from '../i18n/mail-text';
 import { requestMail } from '../platform/mail/outbox';
 import { adminEmails } from '../users/user.service';
 import { missingYears } from './calendar.service';
@@ -33,15 +34,5 @@ export const calendarCheckJob = defineJob<Record<string, never>>({
 export const calendarMissingMail = defineMail('calendar-missing', async (n, { baseUrl }) => {
   const to = await adminEmails();
   if (!to.length) return null;
-  const year = n.data.year;
-  return {
-    to,
-    subject: `【请录入工作日历】${year} 年放假安排 / Enter the ${year} holiday arrangement`,
-    text: [
-      `系统尚未录入 ${year} 年的节假日和调休安排。在录入之前，落在 ${year} 年的办理期限暂按周一至周五计算，并标注为“暂定”。`,
-      `国务院办公厅公布 ${year} 年部分节假日安排后，请在“工作日历”页面录入或一键导入：${baseUrl.replace(/\/$/, '')}/admin/calendar`,
-      '—',
-      `The ${year} holiday arrangement is not entered; deadlines in ${year} count Monday to Friday and are marked provisional until it is.`,
-    ].join('\n'),
-  };
+  return { to, ...mailText('calendar-missing', { year: n.data.year, url: mailLink(baseUrl, '/admin/calendar') }) };
 });

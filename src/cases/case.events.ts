@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
-import { translator } from '../i18n';
 import { defineMail } from '../platform/mail/mail.kinds';
+import { mailText } from '../i18n/mail-text';
 import { requestMail } from '../platform/mail/outbox';
 import { User } from '../users/user.model';
 import { findCase } from './case.service';
@@ -31,25 +31,13 @@ export async function announceStatus(
   await requestMail(ctx, { key: `status:${String(c._id)}:${status}:${occurrence}`, kind: 'status-changed', caseId: c._id, data: { status } });
 }
 
-const zh = translator('zh-CN');
-const en = translator('en');
-
 export const statusChangedMail = defineMail('status-changed', async (n) => {
   const c = await findCase(n.caseId!);
   if (!c?.filedBy) return null;
   const user = await User.findById(c.filedBy).lean();
   if (!user?.email) return null;
   const status = n.data.status ?? c.status;
-  const text = [
-    `${user.displayName}：`,
-    '',
-    `您反映的问题 ${c.number} 状态已更新为：${zh(`status.${status}`)}。`,
-    '请登录平台查看详情。',
-    '',
-    '—',
-    `Case ${c.number} you filed is now: ${en(`status.${status}`)}.`,
-  ].join('\n');
-  return { to: [user.email], subject: `【进度】${c.number}：${zh(`status.${status}`)} / ${en(`status.${status}`)}`, text };
+  return { to: [user.email], ...mailText('status-changed', (t) => ({ number: c.number, name: user.displayName, status: t(`status.${status}`) })) };
 });
 
 export const caseMails = [statusChangedMail];

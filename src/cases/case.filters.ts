@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dueInstant } from '../calendar/working-days';
 import { isIsoDate } from '../platform/dates';
-import { objectIdString } from '../platform/http/validate';
+import { objectIdString, orderedRanges } from '../platform/http/validate';
 import { SERIES } from '../units/unit.model';
 import { CASE_STATES, CHANNELS, OPEN_STATES, RESOLVED_STATES, TRIAGE_STATES } from './case.states';
 
@@ -27,7 +27,7 @@ export const caseListQuery = z.object({
   /** Resolved (and still resolved or closed) on or after / on or before. */
   resolvedFrom: opt(date),
   resolvedTo: opt(date),
-});
+}).superRefine(orderedRanges(['from', 'to'], ['resolvedFrom', 'resolvedTo']));
 export type CaseListQuery = z.infer<typeof caseListQuery>;
 
 export function hasFilter(q: CaseListQuery): boolean {

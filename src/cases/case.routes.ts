@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { openAttachment, unitMaySee } from '../platform/files/attachments';
 import { NotFoundError } from '../platform/http/errors';
-import { idParam, parseOrThrow } from '../platform/http/validate';
+import { idParam, parseQuery } from '../platform/http/validate';
 import { listActiveUnits } from '../units/unit.service';
 import { caseListFilter, caseListQuery, hasFilter } from './case.filters';
 import { requireRole } from '../platform/http/require-role';
@@ -25,7 +25,7 @@ export function casePageRoutes(ctx: Context, casePage: CasePage): Router {
   const anyRole = requireRole('commission', 'admin', 'unit', 'supervisor');
 
   r.get('/commission/cases', staff, async (req, res) => {
-    const query = parseOrThrow(caseListQuery, req.query);
+    const query = parseQuery(caseListQuery, req.query);
     const seriesUnits = query.series ? (await listActiveUnits()).filter((u) => u.series === query.series).map((u) => u.id) : null;
     const filtered = hasFilter(query);
     // A filtered list is what a dashboard number links to: it shows every case the number counts.

@@ -39,6 +39,8 @@ export const caseSchema = z
     categoryCode: z.string(),
     description: z.string(),
     place: z.string().nullable(),
+    location: z.object({ lat: z.number().min(-90).max(90), long: z.number().min(-180).max(180) }).nullable().describe('WGS84 point given with the complaint (Open311 lat/long); null when none'),
+    addressId: z.string().nullable().describe('Address-register id given with the complaint (Open311 address_id); null when none'),
     assignedUnitId: unitId,
     submittedAt: dateTime,
     timeline: z.array(z.object({ at: dateTime, action: z.string(), from: z.string().nullable(), to: z.string().nullable() })),

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Context } from '../context';
 import { defineMail } from '../platform/mail/mail.kinds';
+import { mailLink, mailText } from '../i18n/mail-text';
 import { requestMail } from '../platform/mail/outbox';
 import { Notification } from '../platform/mail/notification.model';
 import { Evaluation } from './evaluation.models';
@@ -28,23 +29,7 @@ export const evaluationMails = [
     if (!n.data.code || !n.data.representativeId) return null;
     const [member, e] = await Promise.all([Representative.findById(n.data.representativeId, { name: 1, email: 1 }).lean(), Evaluation.findById(n.data.evaluationId, { name: 1, state: 1 }).lean()]);
     if (!member?.email || !e || e.state !== 'voting') return null;
-    const url = `${baseUrl.replace(/\/$/, '')}/ballot/${n.data.code}`;
-    return {
-      to: [member.email],
-      subject: `【${e.name}】评议邀请 / Your ballot`,
-      text: [
-        `${member.name}：`,
-        '',
-        `您被抽选为${e.name}的评议代表。请打开下面的链接，对全县各参评单位逐一评议（满意、基本满意、不满意或不了解），可随时修改，评议截止后不能再改。`,
-        `链接只属于您，请勿转发；截止后您与选票之间的联系即被删除，任何人都无法查到您的评议内容。`,
-        '',
-        url,
-        `评议码 / Code: ${n.data.code}`,
-        '',
-        `You were drawn to rate the county's units. Open the link above; your ratings can be changed until voting closes, and are anonymous after that.`,
-        '',
-        '县纪委监委',
-      ].join('\n'),
-    };
+    const url = mailLink(baseUrl, `/ballot/${n.data.code}`);
+    return { to: [member.email], ...mailText('ballot-link', { member: member.name, name: e.name, url, code: n.data.code }) };
   }),
 ];

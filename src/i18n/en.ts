@@ -290,7 +290,7 @@ export const en: Messages = {
   field: {
     required: 'Required', not_past: 'Only a month that has ended', too_old: 'Only a month within the last 12', too_short: 'Too short', too_long: 'Too long', invalid: 'Invalid format', unknown_category: 'Choose a valid category',
     unknown_unit: 'Choose a valid unit', invalid_phone: 'Invalid phone number', invalid_email: 'Invalid email address',
-    future_date: 'The date cannot be in the future', file_too_large: 'File larger than 10 MB', too_many_files: 'At most 5 files',
+    future_date: 'The date cannot be in the future', file_too_large: 'File larger than 10 MB', too_many_files: 'At most 5 files', unexpected_file: 'A file under this name is not accepted',
     file_type: 'Only photos (JPG, PNG, GIF, WEBP, HEIC) or PDF files', unknown_field: 'Field not accepted', case_closed: 'This case is closed; nothing can be added', before_assignment: 'Before the case was assigned', same_unit: 'Choose another unit', after_to: 'Starts after it ends',
     invalid_code: 'Lower-case letters, digits and _; starts with a letter', code_taken: 'This code exists already',
     invalid_username: '3-32 lower-case letters, digits, _ . -', username_taken: 'This username exists already', password_short: 'At least 10 characters',
@@ -299,7 +299,7 @@ export const en: Messages = {
     not_rateable: 'You can rate once, after the case is resolved', invalid_channel: 'Choose a channel',
     invalid_date: 'is not a valid date (YYYY-MM-DD)', not_in_year: 'is not in this year', not_weekend: 'is not a Saturday or Sunday, so it needs no make-up',
     in_both_lists: 'is listed both as a day off and as a make-up working day',
-    not_integer: 'Enter a whole number', out_of_range: 'Out of range', end_before_start: 'The end date cannot be before the start date',
+    not_integer: 'Enter a whole number', out_of_range: 'Out of range', end_before_start: 'The end date cannot be before the start date', not_a_list: 'One value only, not a list',
     unknown_supervisor: 'Choose a valid special supervisor', no_opinions: 'Fill in at least one opinion', too_many_opinions: 'At most 20 opinions per letter',
     before_campaign_start: 'is before the campaign started',
     too_many_words: 'At most 20 entries', word_too_long: 'Each entry up to 30 characters', invalid_priority: 'Choose a priority', days_range: 'From 1 to 366 working days', reminder_days: 'At most 5 entries, each a whole number from 1 to 30',

@@ -289,7 +289,7 @@ export const zhCN = {
   field: {
     required: '必填', not_past: '只能发布已结束的月份', too_old: '只能发布近 12 个月内的月份', too_short: '内容太短', too_long: '内容太长', invalid: '格式不正确', unknown_category: '请选择有效的类别',
     unknown_unit: '请选择有效的单位', invalid_phone: '电话号码格式不正确', invalid_email: '邮箱格式不正确',
-    future_date: '日期不能晚于今天', file_too_large: '文件超过 10 MB', too_many_files: '最多上传 5 个文件',
+    future_date: '日期不能晚于今天', file_too_large: '文件超过 10 MB', too_many_files: '最多上传 5 个文件', unexpected_file: '不接受以此名称上传的文件',
     file_type: '只接受照片（JPG、PNG、GIF、WEBP、HEIC）或 PDF 文件', unknown_field: '不接受的字段', case_closed: '此件已办结归档，不能再补充', before_assignment: '早于交办时间', same_unit: '请选择另一个单位', after_to: '开始日期晚于结束日期',
     invalid_code: '代码须为小写字母开头的字母、数字或下划线', code_taken: '代码已存在',
     invalid_username: '3-32 位小写字母、数字或 _ . -', username_taken: '用户名已存在', password_short: '密码至少 10 位',
@@ -298,7 +298,7 @@ export const zhCN = {
     not_rateable: '办结后才能评价，且只能评价一次', invalid_channel: '请选择来源',
     invalid_date: '不是有效日期（格式 YYYY-MM-DD）', not_in_year: '不在本年度内', not_weekend: '不是周六或周日，无需调休上班',
     in_both_lists: '同时列为放假日和调休上班日',
-    not_integer: '请填写整数', out_of_range: '数值超出允许范围', end_before_start: '结束日期不能早于开始日期',
+    not_integer: '请填写整数', out_of_range: '数值超出允许范围', end_before_start: '结束日期不能早于开始日期', not_a_list: '只能填一个值，不能是列表',
     unknown_supervisor: '请选择有效的特邀监督员', no_opinions: '请至少填写一条意见', too_many_opinions: '每封函最多 20 条意见',
     before_campaign_start: '早于活动开始日期',
     too_many_words: '最多 20 项', word_too_long: '每项不超过 30 个字', invalid_priority: '请选择紧急程度', days_range: '须为 1 至 366 个工作日', reminder_days: '最多 5 项，每项为 1 至 30 的整数',

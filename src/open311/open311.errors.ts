@@ -65,6 +65,7 @@ const REASONS: Record<string, string> = {
   reserved_name: 'is a name that may not be used as a field',
   file_too_large: 'is larger than 10 MB',
   too_many_files: 'holds more than one file (send one media file)',
+  unexpected_file: 'is not accepted as a file (send the one file as media)',
   file_type: 'is not a JPEG, PNG, WEBP, GIF, HEIC or PDF file',
 };
 

@@ -23,11 +23,16 @@ interface Stored {
 }
 
 const key = (ctx: Pick<Context, 'config'>) => `${ctx.config.REDIS_PREFIX}:open311:public-snapshot`;
+/** Bumped when a mark the snapshot depends on changes: a snapshot built from before is not saved. */
+const versionKey = (ctx: Pick<Context, 'config'>) => `${key(ctx)}:version`;
 
-/** Rebuilds in flight, per Redis key: parallel misses in one process share one scan. */
+// Saves the snapshot only if no drop came while it was being built (its scan may predate the change).
+const SAVE_IF_CURRENT = "if (redis.call('get', KEYS[2]) or '') == ARGV[3] then redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end return 0";
+
+/** Rebuilds in flight, per Redis key and version: parallel misses in one process share one scan. */
 const building = new Map<string, Promise<RequestFacts[]>>();
 
-async function build(ctx: Pick<Context, 'config' | 'redis' | 'clock' | 'logger'>): Promise<RequestFacts[]> {
+async function build(ctx: Pick<Context, 'config' | 'redis' | 'clock' | 'logger'>, version: string): Promise<RequestFacts[]> {
   const now = ctx.clock.now().getTime();
   const cases = await Case.find({ submittedAt: { $gte: new Date(now - SNAPSHOT_DAYS * DAY_MS) } }, FACT_FIELDS)
     .sort({ submittedAt: -1, _id: -1 })
@@ -36,7 +41,7 @@ async function build(ctx: Pick<Context, 'config' | 'redis' | 'clock' | 'logger'>
   const facts = await publicFacts(cases as CaseLean[]);
   const stored: Stored = { at: now, facts };
   try {
-    await withTimeout(ctx.redis.set(key(ctx), JSON.stringify(stored), 'EX', ctx.config.OPEN311_PUBLIC_CACHE_SECONDS), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
+    await withTimeout(ctx.redis.eval(SAVE_IF_CURRENT, 2, key(ctx), versionKey(ctx), JSON.stringify(stored), ctx.config.OPEN311_PUBLIC_CACHE_SECONDS, version), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
   } catch (err) {
     // This answer is still right; the next call builds again.
     ctx.logger.warn({ err: (err as Error).message }, 'open311.snapshot_not_saved');
@@ -52,8 +57,11 @@ async function build(ctx: Pick<Context, 'config' | 'redis' | 'clock' | 'logger'>
 export async function publicSnapshot(ctx: Pick<Context, 'config' | 'redis' | 'clock' | 'logger'>): Promise<RequestFacts[]> {
   const k = key(ctx);
   let raw: string | null;
+  let version: string;
   try {
-    raw = await withTimeout(ctx.redis.get(k), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
+    const [snapshot, v] = await withTimeout(ctx.redis.mget(k, versionKey(ctx)), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
+    raw = snapshot ?? null;
+    version = v ?? '';
   } catch (err) {
     ctx.logger.warn({ err: (err as Error).message }, 'open311.snapshot_unavailable');
     throw new ServiceUnavailableError('redis');
@@ -63,10 +71,26 @@ export async function publicSnapshot(ctx: Pick<Context, 'config' | 'redis' | 'cl
     const age = ctx.clock.now().getTime() - stored.at;
     if (age >= 0 && age < ctx.config.OPEN311_PUBLIC_CACHE_SECONDS * 1000) return stored.facts;
   }
-  let pending = building.get(k);
+  const b = `${k}:${version}`;
+  let pending = building.get(b);
   if (!pending) {
-    pending = build(ctx).finally(() => building.delete(k));
-    building.set(k, pending);
+    pending = build(ctx, version).finally(() => building.delete(b));
+    building.set(b, pending);
   }
   return pending;
+}
+
+/**
+ * A case's publishable mark changed: the next anonymous read builds a new snapshot, so a
+ * withdrawn text leaves the public list at once instead of up to a cache period later. The
+ * version bump keeps a rebuild already under way (scanned before the change) from being saved.
+ */
+export async function dropPublicSnapshot(ctx: Pick<Context, 'config' | 'redis' | 'logger'>): Promise<void> {
+  try {
+    await withTimeout(ctx.redis.multi().incr(versionKey(ctx)).del(key(ctx)).exec(), ctx.config.REDIS_COMMAND_TIMEOUT_MS);
+  } catch (err) {
+    // The mark is saved; without Redis the anonymous reads answer 503 anyway, and a snapshot
+    // Redis still holds expires within OPEN311_PUBLIC_CACHE_SECONDS.
+    ctx.logger.warn({ err: (err as Error).message }, 'open311.snapshot_not_dropped');
+  }
 }

@@ -23,6 +23,9 @@ export async function caseJson(c: CaseLean, viewer: Viewer) {
     categoryCode: c.categoryCode,
     description: c.description,
     place: c.place,
+    // The point and the address-register id go with the place: whoever may read the case sees where (as on its page).
+    location: c.location?.coordinates?.length === 2 ? { lat: c.location.coordinates[1]!, long: c.location.coordinates[0]! } : null,
+    addressId: c.addressId ?? null,
     assignedUnitId: id(c.assignedUnitId),
     submittedAt: c.submittedAt,
     priority: c.priority ?? null,

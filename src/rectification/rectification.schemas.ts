@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../platform/dates';
 import { tzOffsetMs } from '../calendar/working-days';
 
-import { formBoolean, instantInput, objectIdString, optionalText, requiredText, wholeNumber } from '../platform/http/validate';
+import { formBoolean, instantInput, objectIdString, optionalText, orderedRanges, requiredText, wholeNumber } from '../platform/http/validate';
 import { CONTACT_MEANS } from './contact.service';
 import { FOLLOW_UP_RESULTS } from './followup.service';
 import { ACCOUNTABILITY, OUTCOMES, type Accountability } from './reports.service';
@@ -72,7 +72,7 @@ export const unreasonableInput = z.object({ reason: requiredText(4, 1000) }).str
 
 /** A real date within the years the system counts (2000-2100). */
 const periodDate = z.string().refine((v) => isIsoDate(v) && v >= '2000-01-01' && v <= '2100-12-31', { error: 'invalid_date' }).optional();
-export const metricsQuery = z.object({ from: periodDate, to: periodDate });
+export const metricsQuery = z.object({ from: periodDate, to: periodDate }).superRefine(orderedRanges(['from', 'to']));
 
 
 /** A step that takes no fields (signing, closing a question). */

@@ -7,11 +7,23 @@ import { Report, type ReportFields } from './report.model';
 import type { ReportRequest } from './report.schemas';
 import { reportPeriod, type ReportFigures } from './report.service';
 
-/** Records the report asked for and queues its job (Redis down: recorded, the reconciler queues it). */
+/**
+ * Records the report asked for and queues its job (Redis down: recorded, the reconciler queues it).
+ * The same report still queued or running is the answer to an identical request: one job, one
+ * report, however often the button is pressed. Upserting on the pending state claims it in one
+ * findAndModify (serialized by our FerretDB proxy, atomic per document on MongoDB); the reports
+ * collection holds a few documents a month, so the filter's scan stays small.
+ */
 export async function requestReport(ctx: Pick<Context, 'queues' | 'logger'>, input: ReportRequest, by: Types.ObjectId): Promise<string> {
   const p = reportPeriod(input.kind, input.year, input.kind === 'month' ? input.month : input.quarter);
-  const doc = await Report.create({ kind: p.kind, label: p.label, from: p.from, to: p.to, requestedBy: by });
-  const id = String(doc._id);
+  const found = await Report.findOneAndUpdate(
+    { kind: p.kind, label: p.label, status: { $in: ['queued', 'running'] } },
+    { $setOnInsert: { kind: p.kind, label: p.label, from: p.from, to: p.to, status: 'queued', requestedBy: by } },
+    // No projection: FerretDB v1 refuses one on findAndModify (DESIGN §7); a pending report has no workbook yet.
+    { upsert: true, new: true, includeResultMetadata: true },
+  );
+  const id = String(found.value!._id);
+  if (found.lastErrorObject?.updatedExisting) return id;
   if (await tryEnqueue(ctx, generateReportJob, { reportId: id })) await Report.updateOne({ _id: id }, { $set: { queued: true } });
   return id;
 }

@@ -1,5 +1,7 @@
+import type { TFunction } from 'i18next';
 import { findCategory } from '../cases/category.service';
 import { defineMail } from '../platform/mail/mail.kinds';
+import { mailLink, mailText, unitGreeting, unitName } from '../i18n/mail-text';
 import { findUnit } from '../units/unit.service';
 import { Notice, noticeNumber } from './notice.model';
 
@@ -15,30 +17,23 @@ export const noticeMail = defineMail('notice-issued', async (n, { baseUrl }) => 
   const unit = notice ? await findUnit(notice.unitId) : null;
   if (!notice || !unit) return null;
   const category = await findCategory(notice.categoryCode);
-  const number = noticeNumber(notice);
-  const text = [
-    `整改通知书 ${number}`,
-    '',
-    `${unit.nameZh}：`,
-    '',
-    `现将群众反映的问题（受理编号 ${notice.caseNumber}，类别：${category?.nameZh ?? notice.categoryCode}）书面转你单位，责成你单位于 ${notice.deadline}（${notice.workingDays} 个工作日）前整改完毕，并书面报送整改情况。`,
-    notice.place ? `地点：${notice.place}` : null,
-    '',
-    '反映的问题：',
-    notice.issue,
-    notice.basis ? `\n依据：${notice.basis}` : null,
-    notice.requirements ? `\n整改要求：${notice.requirements}` : null,
-    '',
-    `请登录投诉平台签收，打印或保存通知书：${baseUrl.replace(/\/$/, '')}/notices/${String(notice._id)}`,
-    '逾期未整改的，将按规定督办、问责。',
-    '',
-    '县纪委监委',
-    '—',
-    `Rectification notice ${number} to ${unit.nameEn}: case ${notice.caseNumber} (${category?.nameEn ?? notice.categoryCode}); correct it and report in writing by ${notice.deadline} (${notice.workingDays} working days).`,
-  ]
-    .filter((l) => l !== null)
-    .join('\n');
-  return { to: unit.emails, subject: `【整改通知书】${number} 受理编号 ${notice.caseNumber} / Notice for case ${notice.caseNumber}`, text };
+  // Optional paragraphs: a line of their own when the notice has them, nothing when it does not.
+  const optional = (t: TFunction, key: 'place' | 'basis' | 'requirements', lead: string) => (notice[key] ? `${lead}${t(`mails.notice-issued.${key}`, { [key]: notice[key] })}` : '');
+  const text = mailText('notice-issued', (t, lang) => ({
+    number: noticeNumber(notice),
+    caseNumber: notice.caseNumber,
+    unit: unitName(unit, lang),
+    greeting: unitGreeting(t, lang, unit),
+    category: (lang === 'en' ? category?.nameEn : category?.nameZh) ?? notice.categoryCode,
+    deadline: notice.deadline,
+    workingDays: notice.workingDays,
+    issue: notice.issue,
+    place: optional(t, 'place', '\n'),
+    basis: optional(t, 'basis', '\n\n'),
+    requirements: optional(t, 'requirements', '\n\n'),
+    url: mailLink(baseUrl, `/notices/${String(notice._id)}`),
+  }));
+  return { to: unit.emails, ...text };
 });
 
 export const routingMails = [noticeMail];

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import type { CasePage } from '../cases/case.page';
 import { userActor } from '../cases/case.timeline';
-import { ServiceUnavailableError, ValidationError } from '../platform/http/errors';
+import { ServiceUnavailableError } from '../platform/http/errors';
 import { formAction } from '../platform/http/form-action';
 import { requireRole } from '../platform/http/require-role';
-import { fieldErrors, formBoolean, idParam } from '../platform/http/validate';
+import { formBoolean, idParam, parseQuery } from '../platform/http/validate';
 import { LICENCE } from './open-data';
 import { requestRefresh } from './refresh.job';
 import { currentSnapshot, openDataFile, setPublishable } from './transparency.service';
@@ -27,9 +27,7 @@ export function openDataRoutes(): Router {
   const r = Router();
   for (const format of ['csv', 'json'] as const) {
     r.get(`/open-data/cases.${format}`, async (req: Request, res: Response) => {
-      const q = openDataQuery.safeParse(req.query);
-      if (!q.success) throw new ValidationError(fieldErrors(q.error.issues));
-      const year = q.data.year ?? null;
+      const year = parseQuery(openDataQuery, req.query).year ?? null;
       const file = await openDataFile(year, format);
       if (file.state === 'preparing') {
         res.setHeader('Retry-After', '60');
@@ -58,7 +56,12 @@ export function openDataRoutes(): Router {
 }
 
 /** The public page (no login), the commission's refresh button and the publishable mark on the case page. */
-export function transparencyRoutes(ctx: Context, casePage: CasePage): Router {
+/**
+ * `publishableChanged`: what else shows the filer's text and must forget it at once when the mark
+ * changes (Open311's cached anonymous list), wired by the composition root so this feature does
+ * not import that one (open311 reads transparency's masking).
+ */
+export function transparencyRoutes(ctx: Context, casePage: CasePage, publishableChanged: () => Promise<void> = async () => undefined): Router {
   const r = Router();
 
   r.get('/public', async (req, res) => {
@@ -82,7 +85,10 @@ export function transparencyRoutes(ctx: Context, casePage: CasePage): Router {
       parse: z.object({ publishable: formBoolean }),
       rerender: casePage.rerender,
       act: async (req, input) => {
-        if (await setPublishable(ctx, idParam(req), input.publishable, userActor(req.user!))) await requestRefresh(ctx);
+        if (await setPublishable(ctx, idParam(req), input.publishable, userActor(req.user!))) {
+          await publishableChanged();
+          await requestRefresh(ctx);
+        }
         return `/commission/cases/${idParam(req)}`;
       },
     }),

@@ -196,5 +196,9 @@ it('when every role opens every page it may open, at 360 px and 1366 px, then ax
   expect(checked.unit).toContain('/unit/cases/:id');
   expect(checked.supervisor).toContain('/supervisor/cases/:id');
   expect(checked['unit (en)']).toEqual(checked.unit);
+  // The pages that need records past a draft (the fixture builds them): reached, not 404.
+  expect(checked.commission).toEqual(expect.arrayContaining(['/supervision-notices/:id', '/evaluation-documents/:id', '/public/evaluations/:id', '/ballot/:code']));
+  expect(checked.unit).toEqual(expect.arrayContaining(['/supervision-notices/:id', '/public/evaluations/:id']));
+  expect(checked.anonymous).toEqual(expect.arrayContaining(['/public/evaluations/:id', '/ballot/:code']));
   expect(findings.map((f) => `${f.role} ${f.path} @${f.width}: ${f.problem}`)).toEqual([]);
 }, SUITE_MS);

@@ -1,11 +1,17 @@
 import type { Express } from 'express';
 import { Types } from 'mongoose';
+import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service';
 import { createCampaign } from '../../src/campaigns/campaign.service';
 import { Case } from '../../src/cases/case.model';
+import { userActor } from '../../src/cases/case.timeline';
 import { Category } from '../../src/cases/category.model';
 import type { Context } from '../../src/context';
+import { OutcomeDocument } from '../../src/evaluation/evaluation.models';
 import { createEvaluation } from '../../src/evaluation/evaluation.service';
+import { escalateByHand } from '../../src/escalation/escalation.service';
+import { SupervisionNotice } from '../../src/escalation/escalation.models';
+import { Representative } from '../../src/evaluation/representative.model';
 import { createRepresentative } from '../../src/evaluation/representatives.service';
 import { listRoutes, type RouteEntry } from '../../src/platform/http/route-table';
 import { Notice, noticeNumber } from '../../src/routing/notice.model';
@@ -32,6 +38,39 @@ export async function givenRoleClients(app: Express) {
   return { sessions, tokens, users };
 }
 export type RoleClients = Awaited<ReturnType<typeof givenRoleClients>>;
+
+/**
+ * Evaluations past their draft, through the API as commission staff: one published (with its
+ * outcome documents) and one in voting (with a ballot code). Every ballot rates each unit
+ * satisfied but the last of its series, so the published one has a commended and a criticised unit.
+ */
+async function givenEvaluationsUnderWay(app: Express, token: string) {
+  await Representative.insertMany([
+    ...[0, 1, 2, 3].map((i) => ({ kind: 'entrepreneur', name: `企业代表${i}`, organization: `企业${i}`, email: `firm${i}@firm.example` })),
+    ...[0, 1, 2, 3].map((i) => ({ kind: 'public', name: `群众代表${i}`, publicRole: 'citizen', email: `rep${i}@public.example` })),
+  ]);
+  const api = (method: 'post' | 'get' | 'put', path: string, body?: object) => request(app)[method](`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body);
+  const underWay = async (year: number) => {
+    const created = await api('post', '/evaluations', { year, name: `${year}年度双百双评`, rules: { quota: { entrepreneur: 2, public: 2 }, minBallots: 0 } });
+    const id = created.body.id as string;
+    await api('post', `/evaluations/${id}/draw`, { seed: `matrix-${year}` });
+    const codes = (await api('post', `/evaluations/${id}/ballots/issue`)).body as { code: string }[];
+    if (!codes.length) throw new Error(`matrix fixture: no ballots for ${year} (${created.status})`);
+    return { id, codes };
+  };
+  const published = await underWay(2025);
+  for (const { code } of published.codes) {
+    const view = (await request(app).get(`/api/v1/ballots/${code}`)).body as { series: { units: { unitId: string }[] }[] };
+    const ratings = view.series.flatMap((s) => s.units.map((u, i) => ({ unitId: u.unitId, rating: i === s.units.length - 1 ? 'dissatisfied' : 'satisfied' })));
+    await request(app).put(`/api/v1/ballots/${code}`).send({ ratings });
+  }
+  await api('post', `/evaluations/${published.id}/close`);
+  const done = await api('post', `/evaluations/${published.id}/publish`);
+  const document = await OutcomeDocument.findOne({ evaluationId: published.id }).lean();
+  if (!document) throw new Error(`matrix fixture: no outcome document (publish answered ${done.status})`);
+  const voting = await underWay(2024);
+  return { publishedId: published.id, documentId: String(document._id), ballotCode: voting.codes[0]!.code };
+}
 
 /** A record id that exists nowhere: stands for records the fixture does not build. */
 const NO_SUCH_ID = 'ffffffffffffffffffffffff';
@@ -68,10 +107,17 @@ export async function givenMatrixFixture(ctx: Context, app: Express): Promise<Ma
   const spareToken = await ApiToken.findOne({ userId: spareUser._id }).lean();
   const spareCategory = await Category.findOne({ code: { $ne: 'efficiency' } }).sort({ code: -1 }).lean();
   if (!rule || !notice || !spareToken || !spareCategory) throw new Error('matrix fixture incomplete');
+  // A second case of LE01, supervised by hand: its supervision notice (the first case stays as filed).
+  const supervised = await assignedCase(ctx, 'LE01', '访问矩阵夹具：县公安局窗口多次推诿，已督办。');
+  await escalateByHand(ctx, supervised.id, 2, userActor({ id: clients.users.commission, role: 'commission' }));
+  const supervision = await SupervisionNotice.findOne({ caseId: supervised.id }).lean();
+  const underWay = await givenEvaluationsUnderWay(app, clients.tokens.commission);
+  if (!supervision) throw new Error('matrix fixture: no supervision notice');
 
   const byPrefix: [RegExp, string][] = [
     [/\/cases\/:id/, filed.id],
     [/\/units\/:id/, String(unit._id)],
+    [/^\/public\/evaluations\/:id/, underWay.publishedId],
     [/\/evaluations\/:id/, evaluationId],
     [/\/campaigns\/:id/, campaignId],
     [/\/representatives\/:id/, representativeId],
@@ -79,10 +125,9 @@ export async function givenMatrixFixture(ctx: Context, app: Express): Promise<Ma
     [/^\/admin\/users\/:id/, String(spareUser._id)],
     [/^\/account\/tokens\/:id/, String(spareToken._id)],
     [/^\/notices\/:id/, String(notice._id)],
-    // Not built (a supervision notice needs an overdue case, a document a published evaluation):
-    // an id that exists nowhere, so the row shows who gets past the role check (404) and who not.
-    [/^\/supervision-notices\/:id/, NO_SUCH_ID],
-    [/evaluation-documents\/:id/, NO_SUCH_ID],
+    [/^\/supervision-notices\/:id/, String(supervision._id)],
+    [/evaluation-documents\/:id/, underWay.documentId],
+    // Not built: an id that exists nowhere, so the row shows who gets past the role check (404) and who not.
     [/\/bulletins\/:id/, NO_SUCH_ID],
     [/^\/commission\/reports\/:id/, NO_SUCH_ID],
     // A published monthly ranking needs a past month published: none here.
@@ -105,7 +150,7 @@ export async function givenMatrixFixture(ctx: Context, app: Express): Promise<Ma
         if (!hit) throw new Error(`no fixture for :id in ${route.path}`);
         return hit[1];
       }
-      if (name === 'code') return route.path.startsWith('/admin/categories') ? spareCategory.code : 'NOSUCHCODE23';
+      if (name === 'code') return route.path.startsWith('/admin/categories') ? spareCategory.code : route.path.startsWith('/ballot/') ? underWay.ballotCode : 'NOSUCHCODE23';
       const value = simple[name];
       if (value === undefined) throw new Error(`no fixture for :${name} in ${route.path}`);
       return value;

@@ -113,3 +113,18 @@ export function filesUnder(dir: string, ext: string): string[] {
     return e.name.endsWith(ext) && !e.name.endsWith('.d.ts') ? [p] : [];
   });
 }
+
+/**
+ * What a mail's source file says in words of its own: string and template literals (outside
+ * `${}`) with Chinese, or with three or more English words in a row. Mails take their texts
+ * from the locale files (`mails.<kind>`); comments are skipped.
+ */
+export function mailLiterals(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  const found: string[] = [];
+  for (const m of code.matchAll(/'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g)) {
+    const text = (m[1] ?? m[2] ?? m[3] ?? '').replace(/\$\{[^}]*\}/g, ' ');
+    if (/\p{Script=Han}/u.test(text) || /[A-Za-z]+[,;:]? [A-Za-z]+[,;:]? [A-Za-z]+/.test(text)) found.push(text.trim());
+  }
+  return found;
+}

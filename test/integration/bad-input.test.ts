@@ -4,7 +4,7 @@ import { Case } from '../../src/cases/case.model';
 import { Complainant } from '../../src/cases/complainant.model';
 import { Representative } from '../../src/evaluation/representative.model';
 import { useTestApp } from '../helpers/app';
-import { givenUser } from '../helpers/builders';
+import { givenUser, unitByCode } from '../helpers/builders';
 import { browser, formTokens } from '../helpers/http';
 
 // Issue 12, finding 7: bad input is a 4xx that says what is wrong, never a 500 or a stack trace.
@@ -113,6 +113,30 @@ describe('bodies the parsers refuse', () => {
     const res = await request(t.app).post('/open311/v2/requests.json').type('form').send(manyFields);
     expect(res.status).toBe(413);
     expect(res.body).toEqual([{ code: 413, description: 'body: too_many_fields (has too many fields)' }]);
+  });
+});
+
+describe('list filters', () => {
+  it('when the open-data files are asked for year[]=2026, then 400 names year instead of sending every year', async () => {
+    for (const format of ['csv', 'json']) {
+      expectErrorPage(await request(t.app).get(`/open-data/cases.${format}?year[]=2026`).set('Accept', 'text/html'), 400, 'year', /只能填一个值/);
+      expectErrorPage(await request(t.app).get(`/open-data/cases.${format}?year[x]=2026`).set('Accept', 'text/html'), 400, 'year', /只能填一个值/);
+    }
+  });
+
+  it('when a case list or a unit\'s metrics end before they start, then 400 names the end, on the page and the API', async () => {
+    const user = await givenUser('commission', { username: 'range-c' });
+    const b = browser(t.app);
+    await b.login('range-c');
+    expectErrorPage(await b.agent.get('/commission/cases?from=2026-03-10&to=2026-03-01'), 400, 'to', /结束日期不能早于开始日期/);
+    expectErrorPage(await b.agent.get('/commission/cases?resolvedFrom=2026-03-10&resolvedTo=2026-03-09'), 400, 'resolvedTo', /结束日期不能早于开始日期/);
+    expectErrorPage(await b.agent.get('/commission/cases?to[]=2026-03-01'), 400, 'to', /只能填一个值/);
+    await b.agent.get('/commission/cases?from=2026-03-01&to=2026-03-01').expect(200);
+    const token = await createApiToken(user._id, 'range-c');
+    const unit = await unitByCode('WS01');
+    const api = await request(t.app).get(`/api/v1/units/${String(unit._id)}/metrics?from=2026-03-31&to=2026-03-01`).set('Authorization', `Bearer ${token}`);
+    expect(api.status).toBe(400);
+    expect(api.body.fields).toEqual({ to: 'end_before_start' });
   });
 });
 

@@ -8,7 +8,7 @@ import { openAttachment } from '../../src/platform/files/attachments';
 import { routeCase } from '../../src/routing/routing.service';
 import { useTestApp } from '../helpers/app';
 import { givenUser, unitByCode } from '../helpers/builders';
-import { browser } from '../helpers/http';
+import { browser, formTokens } from '../helpers/http';
 import { PLANTED, jpegs } from '../helpers/images';
 
 // Replays of what real Open311 clients send (FixMyStreet's Open311 module, a Python client with
@@ -179,7 +179,7 @@ describe('multipart clients with a photo', () => {
     expect(full.body[0]).toMatchObject({ address: PLACE, address_id: 'addr-1009', lat: LAT, long: LONG, media_url: null });
   });
 
-  it('when a Node client posts FormData with media and attributes, then it is filed; a second file or a non-image is refused naming media', async () => {
+  it('when a Node client posts FormData with media and attributes, then it is filed; a second file or a non-image is refused naming media, a file under another name naming that name', async () => {
     const photo = (await jpegs()).exifGpsComment;
     const form = () => {
       const f = new FormData();
@@ -205,6 +205,12 @@ describe('multipart clients with a photo', () => {
     const twoSent = await nodeMultipart(two);
     const many = await request(t.app).post('/open311/v2/requests.json').set('Content-Type', twoSent.contentType).send(twoSent.body).expect(400);
     expect(many.body).toEqual([{ code: 400, description: expect.stringMatching(/^media: too_many_files/) }]);
+
+    const misnamed = form();
+    misnamed.set('photo', new Blob([photo], { type: 'image/jpeg' }), 'photo.jpg');
+    const misnamedSent = await nodeMultipart(misnamed);
+    const wrongField = await request(t.app).post('/open311/v2/requests.json').set('Content-Type', misnamedSent.contentType).send(misnamedSent.body).expect(400);
+    expect(wrongField.body).toEqual([{ code: 400, description: expect.stringMatching(/^photo: unexpected_file \(is not accepted as a file/) }]);
 
     const text = form();
     text.set('media', new Blob(['just text'], { type: 'image/jpeg' }), 'fake.jpg');
@@ -266,6 +272,25 @@ describe('anonymous reads (status-only view)', () => {
     const res = await request(t.app).get('/open311/v2/requests.json').expect(200);
     expect(res.body[0]).toMatchObject({ service_request_id: filed.number, description: DESCRIPTION, address: PLACE, lat: LAT, long: LONG, agency_responsible: unit.nameZh, media_url: null });
     expect(res.text).not.toMatch(/Wang Wu|13911112222|wang\.wu/);
+  });
+
+  it('when the commission withdraws the publishable mark, then the anonymous list drops the text at once, not a cache period later', async () => {
+    const { filed } = await givenLocatedCase();
+    await givenUser('commission', { username: 'o311c-marker' });
+    const staff = browser(t.app);
+    await staff.login('o311c-marker');
+    const mark = async (publishable: boolean) => {
+      const { csrf } = formTokens((await staff.agent.get(`/commission/cases/${filed.id}`).expect(200)).text);
+      await staff.agent.post(`/commission/cases/${filed.id}/publishable`).type('form').send({ _csrf: csrf, publishable: String(publishable) }).expect(303);
+    };
+    const anonymousRow = async () => ((await request(t.app).get('/open311/v2/requests.json').expect(200)).body as { service_request_id: string; description?: string | null }[]).find((r) => r.service_request_id === filed.number);
+    expect((await anonymousRow())?.description ?? null).toBeNull(); // cached now, before the mark
+    await mark(true);
+    expect((await anonymousRow())?.description).toBe(DESCRIPTION);
+    await mark(false); // the app's clock stands still: only the drop can make the next read new
+    const after = await anonymousRow();
+    expect(after?.description ?? null).toBeNull();
+    expect(JSON.stringify(after)).not.toContain(PLACE);
   });
 
   it('when the commission accepted the reply, then status_notes is the published reply', async () => {
@@ -385,6 +410,18 @@ describe('discovery', () => {
 });
 
 describe('the case page', () => {
+  it('when the case API is read by the commission or the unit that has the case, then it gives the point and address id with the place', async () => {
+    const { filed } = await givenLocatedCase();
+    const unitUser = await givenUser('unit', { username: 'o311c-le01', unitCode: 'LE01' });
+    const unitKey = await createApiToken(unitUser._id, 'o311c-le01');
+    for (const key of [keys.commission, unitKey]) {
+      const res = await request(t.app).get(`/api/v1/cases/${filed.id}`).set('Authorization', `Bearer ${key}`).expect(200);
+      expect(res.body).toMatchObject({ place: PLACE, location: { lat: LAT, long: LONG }, addressId: 'addr-77' });
+    }
+    // A supervisor who did not file it does not see the case at all.
+    await request(t.app).get(`/api/v1/cases/${filed.id}`).set('Authorization', `Bearer ${keys.supervisor}`).expect(404);
+  });
+
   it('when the commission opens a case filed with coordinates, then the point is shown as text', async () => {
     const { filed } = await givenLocatedCase();
     const staff = browser(t.app);

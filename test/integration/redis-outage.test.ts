@@ -84,6 +84,23 @@ async function timed(req: PromiseLike<request.Response>): Promise<{ res: request
 }
 
 describe('when Redis is frozen (connected, never answering)', () => {
+  it('then anonymous Open311 reads answer 503 in the Open311 format within 5 s, instead of scanning the cases per call', async () => {
+    const rig = await ownRig();
+    await fileComplaint(rig.ctx, { categoryCode: 'efficiency', description: '不动产登记窗口要求重复提交同一份材料三次。' }, { channel: 'web' });
+    const number = (await Case.findOne().lean())!.number;
+    // Running Redis: the anonymous list answers (and caches its snapshot).
+    await request(rig.app).get('/open311/v2/requests.json').expect(200);
+
+    rig.server.freeze();
+    for (const path of ['/open311/v2/requests.json', '/open311/v2/requests.xml', `/open311/v2/requests/${number}.json`]) {
+      const read = await timed(request(rig.app).get(path));
+      expect([path, read.res.status, read.ms < BOUND_MS]).toEqual([path, 503, true]);
+      expect(read.res.headers['retry-after']).toBe('30');
+      if (path.endsWith('.json')) expect(read.res.body).toEqual([{ code: 503, description: expect.any(String) }]);
+      else expect(read.res.text).toContain('<code>503</code>');
+    }
+  });
+
   it('then the public form, filing, receipt, tracking and API intake answer within 5 s, pages that need a session answer 503 quickly, and once Redis runs again the complaints are routed and the receipt mailed', async () => {
     const rig = await ownRig({ RECONCILE_EVERY_SECONDS: 5 });
     await rig.startWorkers();

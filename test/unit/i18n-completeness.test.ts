@@ -10,7 +10,8 @@ import { ROLES } from '../../src/platform/roles';
 import { PRIORITIES } from '../../src/routing/deadline-policy.model';
 import { REJECT_REASONS } from '../../src/routing/triage.service';
 import { SERIES } from '../../src/units/unit.model';
-import { filesUnder, flatKeys, foreignText, hardCodedText, keysUsed, lookup } from '../helpers/i18n-scan';
+import { MAILS } from '../../src/registry';
+import { filesUnder, flatKeys, foreignText, hardCodedText, keysUsed, lookup, mailLiterals } from '../helpers/i18n-scan';
 
 // zh-CN first, English second: both languages hold the same keys, every key the code asks for,
 // and no view shows text of its own. New views, features (src/i18n/features.ts) and source files
@@ -70,6 +71,19 @@ describe('i18n completeness', () => {
     expect(missingIn(uses)).toEqual([]);
   });
 
+  it('when a mail kind is registered, then its subject and body exist in both languages', () => {
+    expect(MAILS.length).toBeGreaterThan(20);
+    const uses = MAILS.flatMap((m) => ['subject', 'body'].map((part) => ({ key: `mails.${m.kind}.${part}`, dynamic: false, file: 'src/registry.ts MAILS' })));
+    expect(missingIn(uses)).toEqual([]);
+  });
+
+  it('when a source file writes mails, then it has no Chinese or English sentence of its own', () => {
+    const mailFiles = SOURCES.filter((f) => f.endsWith(`${path.sep}mails.ts`) || fs.readFileSync(f, 'utf8').includes('defineMail('));
+    expect(mailFiles.length).toBeGreaterThanOrEqual(9);
+    const found = mailFiles.flatMap((f) => mailLiterals(fs.readFileSync(f, 'utf8')).map((text) => `${rel(f)}: ${text}`));
+    expect(found).toEqual([]);
+  });
+
   it('when a view is read outside <% %>, then it shows no Chinese or English text of its own', () => {
     const found = VIEWS.flatMap((f) => hardCodedText(fs.readFileSync(f, 'utf8')).map((h) => `${rel(f)}:${h.line} ${h.text}`));
     expect(found).toEqual([]);
@@ -105,6 +119,19 @@ describe('i18n scanner', () => {
       { key: 'status', dynamic: true },
       { key: 'event', dynamic: true },
     ]);
+  });
+
+  it('when a mail file writes a sentence or Chinese in a literal, then it is found; comments, keys and data are not', () => {
+    const source = [
+      "// We tell the unit in writing.",
+      "/* 不得写入投诉人 */",
+      "const a = `【催办】${c.number}`;",
+      "const b = 'Case is overdue now';",
+      "const c = mailText('urged', { url: `${base}/unit/cases/${id}` }, { label: 'unitCase' });",
+      "const d = `${k + 1}. ${i.unitName}`;",
+      'const e = "请立即办理";',
+    ].join('\n');
+    expect(mailLiterals(source)).toEqual(['【催办】', 'Case is overdue now', '请立即办理']);
   });
 
   it('when a key is missing in one language, then it is reported for that language', () => {

@@ -70,6 +70,11 @@ export function acceptAttachments(field = 'attachments', maxFiles = MAX_FILES): 
     upload(req, res, (err: unknown) => {
       if (!err) return next();
       if (err instanceof multer.MulterError) {
+        // A file under another name is not "too many files": it names the field it came in.
+        if (err.code === 'LIMIT_UNEXPECTED_FILE' && err.field && err.field !== field) {
+          res.locals.uploadError = new ValidationError({ [err.field]: 'unexpected_file' });
+          return next();
+        }
         const reason = err.code === 'LIMIT_FILE_SIZE' ? 'file_too_large' : err.code === 'LIMIT_FILE_COUNT' || err.code === 'LIMIT_UNEXPECTED_FILE' ? 'too_many_files' : 'invalid';
         res.locals.uploadError = new ValidationError({ attachments: reason });
         return next();

@@ -28,6 +28,39 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   throw new ValidationError(fieldErrors(result.error.issues));
 }
 
+/**
+ * A query string against its schema: like parseOrThrow, and a known field sent in bracket form
+ * (`?year[]=2026`, `?to[x]=1`) is refused by its own name. Express's simple query parser keeps
+ * such a key as written, so the schema would never see it and the filter would silently vanish.
+ */
+export function parseQuery<S extends z.ZodObject>(schema: S, query: unknown): z.infer<S> {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const known = new Set(Object.keys(schema.shape));
+  const bracketed: Record<string, string> = {};
+  for (const k of Object.keys(q)) {
+    const base = k.replace(/\[.*$/, '');
+    if (base !== k && known.has(base)) bracketed[base] = 'not_a_list';
+  }
+  const result = schema.safeParse(q);
+  const errors = { ...(result.success ? {} : fieldErrors(result.error.issues)), ...bracketed };
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  return result.data!;
+}
+
+/**
+ * Date ranges whose end may not come before their start (county dates, YYYY-MM-DD, compare as
+ * text): the end is named, `to: end_before_start`. For every list filtered by from/to.
+ */
+export function orderedRanges(...pairs: readonly (readonly [start: string, end: string])[]) {
+  return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    for (const [start, end] of pairs) {
+      const a = v[start];
+      const b = v[end];
+      if (typeof a === 'string' && typeof b === 'string' && b < a) ctx.addIssue({ code: 'custom', path: [end], message: 'end_before_start' });
+    }
+  };
+}
+
 /** An optional text field: trimmed, at most `max` characters; blank (as forms send it) is left out. */
 export const optionalText = (max: number) =>
   z

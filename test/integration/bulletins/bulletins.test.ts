@@ -2,6 +2,7 @@ import { Bulletin, BulletinNumber } from '../../../src/bulletins/bulletin.model'
 import { bulletinMailsJob } from '../../../src/bulletins/bulletin-mails.job';
 import { publishedBulletins } from '../../../src/bulletins/bulletin.service';
 import { Case } from '../../../src/cases/case.model';
+import { fileComplaint } from '../../../src/intake/filing.service';
 import { sweepNow } from '../../../src/escalation/sweep.job';
 import { Notification } from '../../../src/platform/mail/notification.model';
 import { createMailer } from '../../../src/platform/mail/transport';
@@ -92,6 +93,10 @@ describe('a typical-case notice', () => {
     // The reply named the filer: the prefill carries it with the name blanked out.
     expect(b.items[1]!.outcome).toContain('×××您好');
     expect(b.items[0]!.handling).toContain('三级 通报');
+    // c2 missed its deadline; c1 was accepted before it: each item's first sentence says which.
+    expect(b.items[0]!.happened).toContain('未按期整改到位');
+    expect(b.items[1]!.happened).toContain('已按期整改到位');
+    expect(b.items[1]!.happened).not.toContain('未按期');
     expectNoFiler(JSON.stringify(b));
     const edit = (await staff.agent.get(`/commission/bulletins/${first}/edit`).expect(200)).text;
     expectNoFiler(edit);
@@ -205,6 +210,20 @@ describe('a typical-case notice', () => {
     const seqs = (await Bulletin.find({ _id: { $in: [a, b] } }, { seq: 1 }).lean()).map((x) => x.seq).sort();
     expect(seqs).toEqual([3, 4]);
     expect((await BulletinNumber.find({ year: 2026 }).lean()).map((n) => n.seq).sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('when an item has no unit (a case still in triage), then issuing it is 400 naming the item and the draft stays a draft', async () => {
+    const phone = await givenUser('commission');
+    const waiting = await fileComplaint(t.ctx, { categoryCode: 'other', description: '来电反映：希望了解办事指南的更新时间。' }, { channel: 'phone', userId: phone._id });
+    await until(() => Case.findOne({ _id: waiting.id, routedAt: { $ne: null } }).lean());
+    const id = await draft({ caseNumbers: waiting.number });
+    const before = JSON.stringify(await Bulletin.findById(id).lean());
+    const res = await issue(id);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('data-field="items.0.unit"');
+    expect(res.text).toContain('该案件没有承办单位');
+    expect(JSON.stringify(await Bulletin.findById(id).lean())).toBe(before);
+    await Bulletin.deleteOne({ _id: id });
   });
 
   it('when an unknown case number is added, then 400 names the field and no draft is made', async () => {

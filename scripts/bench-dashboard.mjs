@@ -5,8 +5,8 @@
 // batches: the lifecycle never sees them), rebuilds the counters and computes the month snapshots
 // as the recovery job and the snapshot job do, then times the dashboard: the service alone and
 // the whole page over HTTP (session, render), each period, BENCH_DASHBOARD_RUNS times.
-import http from 'node:http';
 import { benchRun, dist, runMain, timed } from './bench-harness.mjs';
+import { get, login } from './bench/http-client.mjs';
 
 const SIZE = Number(process.env.BENCH_DASHBOARD_CASES ?? 100000);
 const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 20);
@@ -60,40 +60,6 @@ function stats(ms) {
   return { median: s[Math.floor(s.length / 2)], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))], max: s[s.length - 1] };
 }
 
-/** GET with the session cookie, answering status, body and the time to the last byte. */
-function get(port, path, cookie) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    http.get({ port, path, headers: { cookie } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, body, headers: res.headers, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
-    }).on('error', reject);
-  });
-}
-
-function post(port, path, cookie, form) {
-  return new Promise((resolve, reject) => {
-    const data = new URLSearchParams(form).toString();
-    const req = http.request({ port, path, method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-const cookies = (headers, jar = {}) => {
-  for (const c of headers['set-cookie'] ?? []) {
-    const [pair] = c.split(';');
-    const [k, v] = pair.split('=');
-    jar[k] = v;
-  }
-  return jar;
-};
-const cookieHeader = (jar) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
 
 runMain(() =>
   benchRun('cf_bench_dashboard', 'cfbenchdash', async ({ ctx, mongoose, db }) => {
@@ -125,20 +91,14 @@ runMain(() =>
     const port = server.address().port;
     try {
       await User.create({ username: 'bench-commission', displayName: 'Bench', role: 'commission', passwordHash: await hashPassword('Bench-Pass-2026') });
-      const jar = {};
-      const login = await get(port, '/login', '');
-      cookies(login.headers, jar);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)[1];
-      const res = await post(port, '/login', cookieHeader(jar), { _csrf: csrf, username: 'bench-commission', password: 'Bench-Pass-2026' });
-      cookies(res.headers, jar);
-      if (res.headers.location !== '/commission') throw new Error(`login went to ${res.headers.location}`);
+      const cookie = await login(port, 'bench-commission', 'Bench-Pass-2026', '/commission');
       const rows = [];
       for (const period of ['week', 'month', 'quarter', 'year']) {
         const service = [];
         const page = [];
         for (let i = 0; i < RUNS; i++) {
           service.push((await timed(() => dashboard(ctx, { period }))).ms);
-          const p = await get(port, `/commission?period=${period}`, cookieHeader(jar));
+          const p = await get(port, `/commission?period=${period}`, cookie);
           if (p.status !== 200) throw new Error(`page ${p.status}`);
           page.push(p.ms);
         }

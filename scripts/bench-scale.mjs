@@ -15,11 +15,13 @@
 //   BENCH_SCALE_TIMEOUT_MIN=10               a backend whose measuring takes longer is reported as failed
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchRun, dist, runMain, ROOT } from './bench-harness.mjs';
 import { readSection, replaceSection } from './bench/benchmarks-md.mjs';
+import { profileMarkdown, summarizeProfile } from './bench/cpu-profile.mjs';
 import { generatedId, generatedNumber, historyLoader } from './bench/history-loader.mjs';
 import { get, login } from './bench/http-client.mjs';
 import { writeOverview } from './bench/overview.mjs';
@@ -71,6 +73,29 @@ async function timeRounds(paths) {
   }
   const median = (t) => [...t].sort((x, y) => x - y)[Math.floor(t.length / 2)];
   return Object.fromEntries(paths.map(([key, , count]) => [key, { ms: median(times[key]), runs: times[key].length, count: count(value[key]) }]));
+}
+
+/**
+ * One round of the paths under the V8 profiler of this process; answers the summary (where the
+ * CPU of this process went) and the round's wall time: the rest is waiting on the server.
+ */
+async function profiled(paths) {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  const t0 = Date.now();
+  for (const [, fn, , before] of paths) {
+    if (before) await before();
+    await fn();
+  }
+  const wallMs = Date.now() - t0;
+  const { profile } = await post('Profiler.stop');
+  session.disconnect();
+  const file = path.join(os.tmpdir(), `cf-bench-scale-${BACKEND}.cpuprofile`);
+  fs.writeFileSync(file, JSON.stringify(profile));
+  return { wallMs, ...summarizeProfile(file, 6) };
 }
 
 /**
@@ -259,7 +284,7 @@ async function measure() {
         const closed = await grow(size);
         const loadMs = Date.now() - t1;
         const r = { size: closed, loadMs, via, prepared, time: {}, rows: {} };
-        const timed = await timeRounds([
+        const paths = [
           ['inbox', () => unitInbox(ctx, unitId), (v) => v.rows.length],
           ['triage', () => triageQueue(100), (v) => v.length],
           ['board', () => overdueBoard(ctx, boardQuery.parse({})), (v) => v.length],
@@ -268,7 +293,8 @@ async function measure() {
           ['months', () => monthSnapshots(ctx, months), (v) => v.size],
           ['byId', () => cases.findOne({ _id: sample }), () => 1],
           ['control', () => control.find({ status: 'acknowledged' }).toArray(), (v) => v.length],
-        ]);
+        ];
+        const timed = await timeRounds(paths);
         for (const [key, t] of Object.entries(timed)) {
           r.time[key] = t.ms;
           r.rows[key] = t.runs === 1 ? `${t.count}, 1 run` : t.count;
@@ -279,6 +305,8 @@ async function measure() {
           await cases.find({ assignedUnitId: unitId, status: { $in: ['assigned', 'sent_back', 'acknowledged', 'responded', 'resolved', 'closed'] } }, { projection: { timeline: 0, description: 0 } }).sort({ deadlineAt: 1 }).limit(500).toArray();
           r.time.oldInbox = Number(process.hrtime.bigint() - t2) / 1e6;
         }
+        // Where the time goes at the largest size: one more round, not timed, under the profiler.
+        if (size === SIZES[SIZES.length - 1]) r.profile = await profiled(paths);
         await escalation.obliterate({ force: true });
         rows.push(r);
         log(`${BACKEND}: ${closed.toLocaleString('en')} closed (loaded in ${(loadMs / 1000).toFixed(1)} s): ${Object.entries(r.time).map(([k, v]) => `${k} ${ms(v)} ms`).join(', ')}`);
@@ -373,7 +401,7 @@ function backendTable(name, rows) {
     if (top > worst.g) worst = { name: label, g: top, raw: raw[g.indexOf(top)] };
     lines.push(`| ${label} | ${rows.map((r) => `${ms(r.time[key])} ms (${r.rows[key]})`).join(' | ')} | ${g.map((v, i) => `${x(v)} (${x(raw[i])})`).join(' | ')} | ${top <= 2 ? 'met' : 'NOT met'} |`);
   }
-  for (const [key, label] of PRIMITIVES) lines.push(`| ${label} | ${rows.map((r) => (r.time[key] == null ? 'not timed' : `${ms(r.time[key])} ms`)).join(' | ')} | ${rows.slice(1).map((_, i) => (key === 'control' ? x(grow(rows, key, i + 1)) : `${x(adjusted(rows, key, i + 1))} (${x(grow(rows, key, i + 1))})`)).join(' | ')} | |`);
+  for (const [key, label] of PRIMITIVES) lines.push(`| ${label} | ${rows.map((r) => (r.time[key] == null ? 'not timed' : `${ms(r.time[key])} ms`)).join(' | ')} | ${rows.slice(1).map((_, i) => (key === 'control' ? x(grow(rows, key, i + 1)) : adjusted(rows, key, i + 1) == null ? '' : `${x(adjusted(rows, key, i + 1))} (${x(grow(rows, key, i + 1))})`)).join(' | ')} | |`);
   const p = rows[0].prepared;
   lines.push('', `Open work: 1,000 cases (300 in triage, 700 with ten units); worklist ${n(p.worklist)} rows, watch list ${n(p.watch)}, counters and month snapshots built by their repair jobs from the open cases in ${(p.ms / 1000).toFixed(1)} s before the history (they are kept by the lifecycle; old closed cases are not in them). History loaded by ${rows[0].via}: ${rows.map((r) => `to ${n(r.size)} in ${(r.loadMs / 1000).toFixed(1)} s`).join(', ')}.`);
   return { lines, worst };
@@ -400,6 +428,10 @@ function report(results, seconds, previous, load) {
   }
   g3.push('- MongoDB: not measured (no MongoDB on these machines, DESIGN §7); on MongoDB the same paths read the same small collections by index.');
   g3.push('', `Median of ${RUNS} rounds after one warm-up round, each round timing every path once in turn (a path whose warm-up took over ${CAP_MS / 1000} s is timed once); rows: what the path returned. Growth is the time at a size over the time at the first size, divided by the control's growth (the same kind of read on a collection that never changes, timed in the same rounds): on a machine shared with other work the raw figures (in brackets) move by x2-3 between minutes whatever the data. Each server is a FerretDB of the bench's own; one history grows through the sizes. ${load}`, '', ...tables);
+  for (const [backend, rows] of Object.entries(results)) {
+    const prof = rows && !rows.failed ? rows[rows.length - 1].profile : null;
+    if (prof) g3.push('', `<details><summary>Profile: one round of every path at ${n(rows[rows.length - 1].size)} closed cases on ${backend}, ${prof.wallMs} ms of wall time, of which this process's CPU below; the rest is waiting on the server</summary>`, '', profileMarkdown(`bench process, ${backend}`, prof), '', '</details>');
+  }
   if (worst && worst.g > 2) g3.push(`Where the time goes: ${worst.name} grew x${worst.g.toFixed(2)} relative to the control; none of these paths reads the cases (worklist, watch list, counters and snapshots by \`_id\`), so a growth is either load the control did not see or a read of a collection that grows with the history: profile it with \`node --cpu-prof scripts/bench-scale.mjs measure\` (see the script's header).`);
 
   const g4 = ['## Goal 4: FerretDB with SQLite against PostgreSQL', ''];

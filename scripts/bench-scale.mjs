@@ -439,7 +439,7 @@ function report(results, seconds, previous, load) {
     const why = (b, rows) => (rows === undefined ? `${b} not in BENCH_SCALE_BACKENDS` : !rows ? `${b} not reachable (POSTGRES_URL or 127.0.0.1:5432)` : `${b}: ${rows.failed}`);
     // The last figures measured on both stay, under their date, until a run measures both again.
     const at = previous?.indexOf(LAST_MEASURED) ?? -1;
-    const last = at >= 0 ? previous.slice(at) : '';
+    const last = at >= 0 ? previous.slice(at).split('\n\nMachine: ')[0] : '';
     const figure = at >= 0 ? /PostgreSQL \/ SQLite[^*]*\*\*([\d.]+)/.exec(previous)?.[1] : null;
     g4.push(`- PostgreSQL / SQLite, hot paths (geometric mean): **${figure ? `${figure} (last measured, see below)` : 'not measured'}** — not measured in this run (${!pg ? why('PostgreSQL', results.postgresql) : why('SQLite', results.sqlite)}); SQLite stays the default (README "Embedded server"): **${figure ? 'met' : 'not met'}**.`);
     g4.push('', PG_HANG);

@@ -72,7 +72,10 @@ async function timeRounds(paths) {
     }
   }
   const median = (t) => [...t].sort((x, y) => x - y)[Math.floor(t.length / 2)];
-  return Object.fromEntries(paths.map(([key, , count]) => [key, { ms: median(times[key]), runs: times[key].length, count: count(value[key]) }]));
+  // Each round's time over the control's in the same round: the path and the control ran seconds
+  // apart, so load that lasts longer than that cancels out.
+  const ratio = (key) => (times[key].length === times.control.length ? median(times[key].map((t, i) => t / times.control[i])) : null);
+  return Object.fromEntries(paths.map(([key, , count]) => [key, { ms: median(times[key]), ratio: ratio(key), runs: times[key].length, count: count(value[key]) }]));
 }
 
 /**
@@ -283,7 +286,7 @@ async function measure() {
         const t1 = Date.now();
         const closed = await grow(size);
         const loadMs = Date.now() - t1;
-        const r = { size: closed, loadMs, via, prepared, time: {}, rows: {} };
+        const r = { size: closed, loadMs, via, prepared, time: {}, ratio: {}, rows: {} };
         const paths = [
           ['inbox', () => unitInbox(ctx, unitId), (v) => v.rows.length],
           ['triage', () => triageQueue(100), (v) => v.length],
@@ -297,6 +300,7 @@ async function measure() {
         const timed = await timeRounds(paths);
         for (const [key, t] of Object.entries(timed)) {
           r.time[key] = t.ms;
+          r.ratio[key] = t.ratio;
           r.rows[key] = t.runs === 1 ? `${t.count}, 1 run` : t.count;
         }
         // The baseline reads every case: once, and only up to BASELINE_MAX (it is linear).
@@ -377,15 +381,12 @@ const grow = (rows, key, i) => (rows[i].time[key] != null && rows[0].time[key] !
 const x = (g) => (g == null ? '' : `x${g.toFixed(2)}`);
 
 /**
- * Growth of a path from the first size to size i, divided by the control's growth over the same
- * sizes: the control is the same kind of read (1,000 documents of a collection that never changes)
- * timed in the same rounds, so what the machine's other work adds cancels out.
+ * Growth of a path from the first size to size i relative to the control: of the median of its
+ * per-round time over the control's time in the same round. The control is the same kind of read
+ * (1,000 documents of a collection that never changes), so what the machine's other work adds
+ * cancels out.
  */
-const adjusted = (rows, key, i) => {
-  const g = grow(rows, key, i);
-  const c = grow(rows, 'control', i);
-  return g == null || c == null ? null : g / c;
-};
+const adjusted = (rows, key, i) => (rows[i].ratio?.[key] != null && rows[0].ratio?.[key] != null ? rows[i].ratio[key] / rows[0].ratio[key] : null);
 
 /** The hot paths' table for one backend; answers the lines and the worst growth (path, factor). */
 function backendTable(name, rows) {
@@ -427,7 +428,7 @@ function report(results, seconds, previous, load) {
     worst = worst && worst.g >= t.worst.g ? worst : t.worst;
   }
   g3.push('- MongoDB: not measured (no MongoDB on these machines, DESIGN §7); on MongoDB the same paths read the same small collections by index.');
-  g3.push('', `Median of ${RUNS} rounds after one warm-up round, each round timing every path once in turn (a path whose warm-up took over ${CAP_MS / 1000} s is timed once); rows: what the path returned. Growth is the time at a size over the time at the first size, divided by the control's growth (the same kind of read on a collection that never changes, timed in the same rounds): on a machine shared with other work the raw figures (in brackets) move by x2-3 between minutes whatever the data. Each server is a FerretDB of the bench's own; one history grows through the sizes. ${load}`, '', ...tables);
+  g3.push('', `Median of ${RUNS} rounds after one warm-up round, each round timing every path once in turn (a path whose warm-up took over ${CAP_MS / 1000} s is timed once); rows: what the path returned. Growth is relative to the control (the same kind of read on a collection that never changes): each round's time of the path over the control's in the same round, median over the rounds, at a size over the first size. On a machine shared with other work the raw figures (in brackets: median time at a size over the first size) move by x2-3 between minutes whatever the data. Each server is a FerretDB of the bench's own; one history grows through the sizes. ${load}`, '', ...tables);
   for (const [backend, rows] of Object.entries(results)) {
     const prof = rows && !rows.failed ? rows[rows.length - 1].profile : null;
     if (prof) g3.push('', `<details><summary>Profile: one round of every path at ${n(rows[rows.length - 1].size)} closed cases on ${backend}, ${prof.wallMs} ms of wall time, of which this process's CPU below; the rest is waiting on the server</summary>`, '', profileMarkdown(`bench process, ${backend}`, prof), '', '</details>');

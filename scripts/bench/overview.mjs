@@ -1,7 +1,8 @@
 // The overview at the top of BENCHMARKS.md: one row per goal of issue 14, read from the goal's own
 // section, so whichever script rewrote a section, the table follows it. A section states each of
 // its measured goals on a line of the form "label: **figure** ... goal ...: **met**" (or
-// "**not met**"); a goal is met when every such line of its section says met.
+// "**not met**"; the last bold before the verdict is the figure); a goal is met when every such
+// line of its section says met.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readSection } from './benchmarks-md.mjs';
@@ -22,7 +23,8 @@ export function goalLines(text) {
   for (const line of (text ?? '').split('\n')) {
     const status = [...line.matchAll(/\*\*(met|not met)\*\*/gi)].pop();
     if (!status) continue;
-    const figure = [...line.matchAll(/\*\*([^*]+)\*\*/g)].map((m) => m[1]).find((b) => !/^(not )?met$/i.test(b));
+    // The figure the goal is judged on is the last one in bold before the verdict (e.g. "p50 **a**, p99 **b**").
+    const figure = [...line.matchAll(/\*\*([^*]+)\*\*/g)].map((m) => m[1]).filter((b) => !/^(not )?met$/i.test(b)).pop();
     const label = line.slice(0, line.indexOf('**')).replace(/^[-*\s]+/, '').split(/[:(]/)[0].trim();
     out.push({ label, figure: figure ?? null, met: status[1].toLowerCase() === 'met' });
   }

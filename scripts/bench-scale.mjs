@@ -433,7 +433,7 @@ function report(results, seconds, previous, load) {
     const prof = rows && !rows.failed ? rows[rows.length - 1].profile : null;
     if (prof) g3.push('', `<details><summary>Profile: one round of every path at ${n(rows[rows.length - 1].size)} closed cases on ${backend}, ${prof.wallMs} ms of wall time, of which this process's CPU below; the rest is waiting on the server</summary>`, '', profileMarkdown(`bench process, ${backend}`, prof), '', '</details>');
   }
-  if (worst && worst.g > 2) g3.push(`Where the time goes: ${worst.name} grew x${worst.g.toFixed(2)} relative to the control; none of these paths reads the cases (worklist, watch list, counters and snapshots by \`_id\`), so a growth is either load the control did not see or a read of a collection that grows with the history: profile it with \`node --cpu-prof scripts/bench-scale.mjs measure\` (see the script's header).`);
+  if (worst && worst.g > 2) g3.push(`Where the time goes: ${worst.name} grew x${worst.g.toFixed(2)} relative to the control; none of these paths reads the cases (worklist, watch list, counters and snapshots by \`_id\`), so a growth is either load the control did not see or a read of a collection that grows with the history; the profile above shows this process waiting on the server most of the round, and by their code these paths query only the worklist, the watch list, the counters and the snapshots.`);
 
   const g4 = ['## Goal 4: FerretDB with SQLite against PostgreSQL', ''];
   if (!sq || !pg) {

@@ -39,7 +39,7 @@ async function main() {
     lines.push('', `What failed: ${why}`);
     const noticed = /(\d+) noticed/.exec(why)?.[1];
     // Filing is fast (the API saves and queues); what lags is routing: route, assign, number, mail.
-    if (noticed) lines.push('', `Where the time goes: routing. All ${COMPLAINTS} were filed, ${noticed} routed and noticed (${(Number(noticed) / (seconds / 60)).toFixed(1)} a minute over the run); the routing job's cost is goal 5's second figure (the routing worker against a no-op one), and every mail owed for what was done went once.`);
+    if (noticed) lines.push('', `Where the time goes: routing. All ${COMPLAINTS} were filed, ${noticed} routed and noticed (${(Number(noticed) / (seconds / 60)).toFixed(1)} a minute over the run); the routing job's cost is goal 5's second figure (the routing worker against a no-op one); as many mails were accepted by the SMTP server as were owed for what was done.`);
   }
   lines.push(
     '',

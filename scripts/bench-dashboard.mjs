@@ -10,11 +10,11 @@
 // BENCH_DASHBOARD_KEEP=1 keeps the database afterwards and reuses its cases when they are all
 // there (the counters are rebuilt all the same, unless BENCH_DASHBOARD_REBUILD=0: only when the
 // counters' code has not changed since), so a second run skips the loading.
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { replaceSection } from './bench/benchmarks-md.mjs';
 import { benchRun, dist, ROOT, runMain, timed } from './bench-harness.mjs';
+import { get, login } from './bench/http-client.mjs';
 
 const SIZE = Number(process.env.BENCH_DASHBOARD_CASES ?? 100000);
 const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 20);
@@ -68,41 +68,6 @@ function stats(ms) {
   const s = [...ms].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))], max: s[s.length - 1] };
 }
-
-/** GET with the session cookie, answering status, body and the time to the last byte. */
-function get(port, path, cookie) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    http.get({ port, path, headers: { cookie } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, body, headers: res.headers, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
-    }).on('error', reject);
-  });
-}
-
-function post(port, path, cookie, form) {
-  return new Promise((resolve, reject) => {
-    const data = new URLSearchParams(form).toString();
-    const req = http.request({ port, path, method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-const cookies = (headers, jar = {}) => {
-  for (const c of headers['set-cookie'] ?? []) {
-    const [pair] = c.split(';');
-    const [k, v] = pair.split('=');
-    jar[k] = v;
-  }
-  return jar;
-};
-const cookieHeader = (jar) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
 
 const VIEWS = [
   ['week', 'period=week'],
@@ -161,13 +126,7 @@ runMain(() =>
       try {
         await User.deleteMany({ username: 'bench-commission' });
         await User.create({ username: 'bench-commission', displayName: 'Bench', role: 'commission', passwordHash: await hashPassword('Bench-Pass-2026') });
-        const jar = {};
-        const login = await get(port, '/login', '');
-        cookies(login.headers, jar);
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)[1];
-        const res = await post(port, '/login', cookieHeader(jar), { _csrf: csrf, username: 'bench-commission', password: 'Bench-Pass-2026' });
-        cookies(res.headers, jar);
-        if (res.headers.location !== '/commission') throw new Error(`login went to ${res.headers.location}`);
+        const cookie = await login(port, 'bench-commission', 'Bench-Pass-2026', '/commission');
         const rows = [];
         for (const [label, query] of VIEWS) {
           const page = [];
@@ -177,7 +136,7 @@ runMain(() =>
             const h = await get(port, '/healthz', '');
             if (h.status !== 200) throw new Error(`healthz ${h.status}`);
             base.push(h.ms);
-            const p = await get(port, `/commission?${query}`, cookieHeader(jar));
+            const p = await get(port, `/commission?${query}`, cookie);
             if (p.status !== 200) throw new Error(`page ${p.status}`);
             page.push(p.ms);
             bytes = p.body.length;

@@ -14,7 +14,7 @@ import { clearChanges, pendingChanges } from './changes';
 import { openDataCsv, openDataJson, type OpenDataRow } from './open-data';
 import { countyDates, recentEntryOf, RECENT_CASES, RECENT_KEPT, ROW_FIELDS, rowOf, totalsByYear, trimRecent, yearOfRow, type Names, type RecentEntry, type ScannedCase, type YearTotals } from './rows';
 import { TransparencySnapshot } from './snapshot.model';
-import { bucket, forgetSnapshot, publishedNotices, readFile, recentCases, seriesFigures, type PublicFigures, type SnapshotFile } from './transparency.service';
+import { bucket, forgetSnapshot, publishedNotices, readFile, recentCases, seriesFigures, type PublicFigures, type RecentCase, type SnapshotFile } from './transparency.service';
 
 type Ctx = Pick<Context, 'clock' | 'config' | 'logger'>;
 
@@ -36,6 +36,8 @@ export interface RefreshState {
   names: string;
   totals: Record<string, YearTotals>;
   recent: RecentEntry[];
+  /** The recent cases as last shown, masked, by case id: a refresh masks again only the cases changed since. */
+  shown?: { id: string; item: RecentCase }[];
 }
 
 interface Built {
@@ -44,6 +46,18 @@ interface Built {
   years: Set<number>;
   totals: Record<string, YearTotals>;
   recent: RecentEntry[];
+}
+
+/**
+ * The recent cases to show, masked. A case shown last time and not changed since keeps its masked
+ * texts; only the others are read and masked (the filers' look-up behind the masking reads the
+ * whole filer collection on FerretDB, so a refresh with nothing new to mask skips it). A full
+ * build (`previous` null: daily, or the names changed) masks every one again.
+ */
+async function shownRecent(entries: readonly RecentEntry[], previous: { state: RefreshState; changed: Set<string> } | null, names: Names, dateOf: (at: Date) => string): Promise<{ id: string; item: RecentCase }[]> {
+  const kept = new Map((previous?.state.shown ?? []).filter((s) => !previous!.changed.has(s.id)).map((s) => [s.id, s]));
+  const fresh = new Map((await recentCases(entries.filter((e) => !kept.has(String(e.id))), names, dateOf)).map((s) => [s.id, s]));
+  return entries.map((e) => kept.get(String(e.id)) ?? fresh.get(String(e.id))).filter((s): s is { id: string; item: RecentCase } => !!s);
 }
 
 function namesKey(names: Names, tz: string): string {
@@ -224,7 +238,8 @@ export async function refreshSnapshot(ctx: Ctx, opts: { full?: boolean } = {}): 
   // Published figures: stale months computed first (a full build has just computed them).
   const unitFigures = await unitFiguresOver(ctx, period, units, { refresh: mode !== 'full' });
   phases.metrics = lap();
-  const recent = await recentCases(built.recent.slice(0, RECENT_CASES), names, countyDates(ctx.config.TZ_COUNTY));
+  const shown = await shownRecent(built.recent.slice(0, RECENT_CASES), mode === 'full' ? null : { state: state!, changed: new Set(changes.map((c) => String(c._id))) }, names, countyDates(ctx.config.TZ_COUNTY));
+  const recent = shown.map((s) => s.item);
   phases.recent = lap();
   const page: PublicFigures = {
     year,
@@ -240,7 +255,7 @@ export async function refreshSnapshot(ctx: Ctx, opts: { full?: boolean } = {}): 
   phases.files = lap();
 
   const durationMs = Date.now() - t0;
-  const nextState: RefreshState = { fullAt: mode === 'full' ? new Date() : state!.fullAt, names: key, totals: built.totals, recent: built.recent };
+  const nextState: RefreshState = { fullAt: mode === 'full' ? new Date() : state!.fullAt, names: key, totals: built.totals, recent: built.recent, shown };
   const doc = { version, generatedAt: now, durationMs, page, years, files, state: nextState };
   let written = false;
   if (!previous) {

@@ -79,10 +79,11 @@ export function seriesFigures(code: string, units: readonly UnitFigures[]): Seri
 }
 
 /** The recent cases as the page shows them: the reply always, the description only when publishable; both masked. */
-export async function recentCases(entries: readonly RecentEntry[], names: Names, dateOf: (at: Date) => string): Promise<RecentCase[]> {
+/** The recent cases as shown, each with its case id (kept in the refresh state, never shown). */
+export async function recentCases(entries: readonly RecentEntry[], names: Names, dateOf: (at: Date) => string): Promise<{ id: string; item: RecentCase }[]> {
   // The filer's own name, phone and email are masked too, wherever the text repeats them.
   const terms = await filerTermsForMasking(entries.map((e) => e.id));
-  const out: RecentCase[] = [];
+  const out: { id: string; item: RecentCase }[] = [];
   for (const { id } of entries) {
     // By _id, one at a time: the only fast read on this server (a find with $in scans).
     const c = await Case.findById(id, { ...ROW_FIELDS, description: 1, publicReply: 1, publishable: 1 }).lean<ScannedCase & { description?: string; publicReply?: { text?: string | null } | null; publishable?: boolean }>();
@@ -91,6 +92,8 @@ export async function recentCases(entries: readonly RecentEntry[], names: Names,
     const mask = (text: string | null | undefined) => (text ? maskPersonalData(text, terms.get(String(id)) ?? []) : null);
     const unit = c.assignedUnitId ? names.units.get(String(c.assignedUnitId)) : undefined;
     out.push({
+      id: String(id),
+      item: {
       number: row.case_number,
       category: names.categories.get(row.category_code) ?? { zh: row.category_code, en: row.category_code },
       unit: unit ? { zh: unit.zh, en: unit.en } : null,
@@ -99,6 +102,7 @@ export async function recentCases(entries: readonly RecentEntry[], names: Names,
       onTime: row.on_time,
       reply: mask(c.publicReply?.text),
       description: c.publishable ? mask(c.description) : null,
+      },
     });
   }
   return out;

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { Case } from '../../../src/cases/case.model';
 import { fileComplaint, type Filed } from '../../../src/intake/filing.service';
@@ -337,6 +338,17 @@ describe('the public page and open data', () => {
     const csv = parseCsv((await request(t.app).get('/open-data/cases.csv?year=2026').expect(200)).text);
     const byNumber = new Map(csv.slice(1).map((r) => [r[0], Object.fromEntries(OPEN_DATA_COLUMNS.map((c, i) => [c, r[i]]))]));
     expect(byNumber.get(await number(cases.a3))).toMatchObject({ status: 'resolved', resolved_date: '2026-03-20', on_time: 'false' });
+
+    // Nothing changed since: the recent cases keep their masked texts, no filer record is read.
+    const collections: string[] = [];
+    mongoose.set('debug', (collection: string) => void collections.push(collection));
+    try {
+      expect((await refreshSnapshot(t.ctx)).mode).toBe('none');
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(collections).not.toContain('complainants');
+    expect((await TransparencySnapshot.findById('current').lean())!.page).toEqual(after.page);
 
     // The same as reading every case again.
     const full = await refreshSnapshot(t.ctx, { full: true });

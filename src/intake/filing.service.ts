@@ -120,7 +120,7 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
     (async () => {
       if (!(await tryEnqueue(ctx, routeCaseJob, { caseId: String(caseId) }))) await markCase(caseId, { routingQueued: false });
     })(),
-    input.email ? requestMail(ctx, { key: `receipt:${String(caseId)}`, kind: 'complaint-receipt', caseId, data: {} }) : undefined,
+    input.email ? requestMail(ctx, { key: `receipt:${String(caseId)}`, kind: 'complaint-receipt', caseId, data: { number } }) : undefined,
   ]);
   return { id: String(caseId), number, trackingCode, trackingSecret, repeated: false };
 }

@@ -72,6 +72,9 @@ async function probe(bin, label) {
         ids.push(...batch.filter((d) => d.status === 'open').map((d) => d._id), ...batch.filter((d) => d.status !== 'open').map(() => null));
       }
       const open = ids.filter(Boolean);
+      // Untimed writes first: SQLite checkpoints the write-ahead log the bulk load filled on the
+      // first writes after it, a one-off cost that is not the command's.
+      for (let i = 0; i < 20 && open.length; i++) await coll.updateOne({ _id: open[Math.floor(Math.random() * open.length)] }, { $set: { warm: i } });
       out[size] = {};
       for (const [kind, run] of KINDS) {
         const times = [];
@@ -118,7 +121,7 @@ async function main() {
   const body = [
     '## FerretDB: one document by `_id` as the collection grows',
     '',
-    `A FerretDB of the probe's own (own port and data directory, no other client), one collection of ~2 KB documents grown to each size; each command run ${OPS} times sequentially (fewer where shown: a kind stops after ${BUDGET_MS / 1000} s) (one connection) on documents spread over the collection, the last one included; median ms. Load average at start ${load} (2 cores, shared with other work); \`${cmd}\`, ${Math.round((Date.now() - started) / 1000)} s, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `A FerretDB of the probe's own (own port and data directory, no other client), one collection of ~2 KB documents grown to each size; each command run ${OPS} times sequentially (fewer where shown: a kind stops after ${BUDGET_MS / 1000} s) (one connection) on documents spread over the collection, the last one included, after 20 untimed updates (the write-ahead-log checkpoint after the bulk load); median ms. Load average at start ${load} (2 cores, shared with other work); \`${cmd}\`, ${Math.round((Date.now() - started) / 1000)} s, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     '',
     table(ours, 'tools/ferretdb as built'),
     ...(base ? ['', table(base, 'stock FerretDB v1.24.2 + our wrapper')] : []),

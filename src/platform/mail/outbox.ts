@@ -31,12 +31,14 @@ export async function requestMail<K extends MailKind>(ctx: Pick<Context, 'queues
     { $setOnInsert: { _id, key: req.key, kind: req.kind, caseId: req.caseId ?? null, unitId: req.unitId ?? null, data: req.data ?? null, queued: true } },
     { upsert: true, returnDocument: 'before' },
   ).lean();
-  // An earlier request's record: sent, queued already, or left for the reconciler (queued now).
-  if (earlier && (earlier.status === 'sent' || earlier.queued)) return;
+  if (earlier && earlier.status !== 'pending') return;
+  // A pending earlier record is queued again even if it says queued: a job retried after its
+  // process died between recording the mail and adding its job must add it now, not a minute
+  // later through the reconciler. Adding it twice changes nothing (same job id).
   const id = earlier?._id ?? _id;
   const queued = await tryEnqueue(ctx, sendMailJob, { notificationId: String(id) });
-  // A new record says queued already, an earlier one not: written only when that is wrong.
-  if (queued !== !earlier) await Notification.updateOne({ _id: id, status: 'pending' }, { $set: { queued } });
+  // Written only when the record says otherwise (a new one says queued).
+  if (queued !== (earlier ? earlier.queued : true)) await Notification.updateOne({ _id: id, status: 'pending' }, { $set: { queued } });
 }
 
 /**

@@ -106,8 +106,9 @@ export const sendMailJob = defineJob<{ notificationId: string }>({
   pending: {
     // Not queued, or recorded as queued long ago and still pending (its job may never have been
     // added: the process died between recording the mail and adding the job).
-    find: async (limit, ctx) => {
-      const filter = { status: 'pending' as const, $or: [{ queued: false }, { createdAt: { $lte: new Date(ctx.clock.now().getTime() - REQUEUE_AFTER_MS) } }] };
+    // createdAt is the database layer's wall-clock timestamp, so its age is read on the wall clock.
+    find: async (limit) => {
+      const filter = { status: 'pending' as const, $or: [{ queued: false }, { createdAt: { $lte: new Date(Date.now() - REQUEUE_AFTER_MS) } }] };
       return (await Notification.find(filter, { _id: 1 }).limit(limit).lean()).map((n) => ({ notificationId: String(n._id) }));
     },
     queued: async ({ notificationId }) => {

@@ -140,6 +140,7 @@ const mark = (ok) => (ok ? '**met**' : '**not met**');
 
 async function main() {
   const started = Date.now();
+  const loadAtStart = os.loadavg();
   buildIfNeeded();
   const mongo = await benchDatabase();
   const redis = await ensureRedis();
@@ -383,7 +384,7 @@ async function main() {
       worker: r.workerRatio >= 0.5,
       memory: Math.abs(mem.web.slope) < 2 && Math.abs(mem.worker.slope) < 2,
     };
-    const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}; Node ${versions.node}, ${versions.db}, Redis ${versions.redis}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_SOAK_SECONDS=${SOAK_SECONDS}), this part took ${Math.round((Date.now() - started) / 1000)} s. The database server is shared with other work on this machine: figures move by ±30% between runs.`;
+    const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}; Node ${versions.node}, ${versions.db}, Redis ${versions.redis}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_SOAK_SECONDS=${SOAK_SECONDS}), this part took ${Math.round((Date.now() - started) / 1000)} s; load average (1/5/15 min) ${loadAtStart.map((x) => x.toFixed(1)).join('/')} at the start, ${os.loadavg().map((x) => x.toFixed(1)).join('/')} at the end, on ${os.cpus().length} cores shared with other work: figures move by ±30% between runs and more under load; compare the ratios, measured side by side.`;
     const profileBlock = (what) =>
       [profiles.web && profileMarkdown(`web process, whole run (${what})`, profiles.web), profiles.worker && profileMarkdown(`worker process, whole run (${what})`, profiles.worker)].filter(Boolean).join('\n\n');
     const reqRow = (name, x) => `| ${name} | ${fmt(x.rps, 0)} | ${x.p50} | ${x.p99} | ${x.bad} |`;

@@ -6,7 +6,9 @@
 // proxy of its own (scripts/bench/wire-proxy.mjs), so every command of either is counted at the wire.
 // These machines are noisy: compare ratios within a run, not absolute numbers.
 //   BENCH_SECONDS       length of each throughput run (default 8)
-//   BENCH_SOAK_SECONDS  length of the memory soak at 50/s (default 60; the issue asks 600)
+//   BENCH_SOAK_SECONDS  length of the memory soak (default 60; the issue asks 600)
+//   BENCH_SOAK_RATE     complaints per second during the soak (default: 50, or less when this run
+//                       measured less: 80% of the lower of intake and routing throughput)
 //   BENCH_ONLY=commands only count the commands per complaint (goal 1's first figure), print them
 //   BENCH_MONGODB_URI   a database server to use instead of starting one of the bench's own
 import { spawn } from 'node:child_process';
@@ -24,6 +26,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
+const SOAK_RATE = process.env.BENCH_SOAK_RATE ? Number(process.env.BENCH_SOAK_RATE) : null;
 const COUNTED = 20; // complaints whose commands are counted (goal 1)
 const BACKLOG = 100; // complaints queued before the routing worker's throughput run (goal 5)
 const DATABASE = 'cf_bench';
@@ -113,11 +116,31 @@ function slope(points) {
 }
 
 const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+// Why each command of a complaint is there (goal 1), as of the code this bench runs: what it is
+// for and which guarantee (README "What we guarantee") keeps it. Checked against the counted
+// table by hand when the code changes; the table above it is measured.
+const WHY = [
+  ['web', 'findAndModify counters', 1, 'the case number (yearly sequence, `$inc`)'],
+  ['web', 'insert cases', 1, 'the case, saved before the answer (no complaint lost); saved as routing-queued, so no second write after the job is added'],
+  ['web', 'insert complainants', 1, 'the filer\'s identity, kept apart from the case (units never read it)'],
+  ['web', 'update open_cases', 1, 'the worklist row the triage queue reads (goal 3: lists do not scan cases)'],
+  ['web', 'findAndModify notifications', 1, 'the receipt owed, recorded before the answer (each mail once, none lost); saved as queued'],
+  ['worker', 'find cases', 1, 'the routing job reads the case once and passes it on'],
+  ['worker', 'findAndModify cases', 2, 'two atomic claims: the assignment, then the notice on it. One claim would have to take the notice number before the assignment is saved: a lost claim would leave a gap in the gap-free numbering'],
+  ['worker', 'find number_hints, insert notices, update number_hints', 3, 'the gap-free notice number: read the hint, claim number and notice in one insert, raise the hint (one process numbers one at a time: no clashes within it)'],
+  ['worker', 'update open_cases, update escalation_watch, findAndModify oversight_marks, update oversight_counts, update oversight_month_metrics', 5, 'the derived records of the case (worklist, deadline watch, dashboard counters in one bulk command, month figures marked stale), run once for both claims'],
+  ['worker', 'update cases', 1, 'clears the mark the claims set until the derived records are written; a crash before it leaves the mark, and the reconciler writes them'],
+  ['worker', 'findAndModify notifications', 1, 'the notice mail owed (upsert on its key: a repeated job mails once)'],
+  ['worker', 'find notifications, update notifications', 4, 'per mail: read the record (not sent yet?), then mark it sent after SMTP accepted it (each mail once)'],
+  ['worker', 'find complainants, find notices', 2, 'what the two mails say: the filer\'s address (never in a job payload or mail record), the notice text'],
+];
+
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 const mark = (ok) => (ok ? '**met**' : '**not met**');
 
 async function main() {
   const started = Date.now();
+  const loadAtStart = os.loadavg();
   buildIfNeeded();
   const mongo = await benchDatabase();
   const redis = await ensureRedis();
@@ -297,15 +320,19 @@ async function main() {
     await noopQueue.obliterate({ force: true });
     await noopQueue.addBulk(Array.from({ length: BACKLOG }, (_, i) => ({ name: 'noop', data: { caseId: String(i).padStart(24, '0') }, opts: { removeOnComplete: { count: 1000 } } })));
     // The same concurrency as the app's workers (src/platform/jobs/worker.ts).
-    const noop = new Worker('bench-noop', async () => undefined, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: PREFIX, concurrency: 4 });
+    const noopRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const noop = new Worker('bench-noop', async () => undefined, { connection: noopRedis, prefix: PREFIX, concurrency: 4 });
     while ((await noopQueue.getCompletedCount()) < BACKLOG) await sleep(50);
     const noopRate = throughputOf(await noopQueue.getJobs(['completed'], 0, -1));
     await noop.close();
+    noopRedis.disconnect();
     await noopQueue.obliterate({ force: true });
     await noopQueue.close();
 
     // ---- Goal 6: memory under sustained intake at 50/s ------------------------------------------
-    log(`memory soak: ${SOAK_SECONDS} s at 50/s`);
+    // The issue asks 50/s; held only if the system sustains it, else the trend would be the backlog's.
+    const soakRate = SOAK_RATE ?? Math.max(1, Math.min(50, Math.floor(0.8 * Math.min(intake.rps, routingRate))));
+    log(`memory soak: ${SOAK_SECONDS} s at ${soakRate}/s`);
     const samples = { web: [], worker: [] };
     const soakFrom = Date.now();
     const sampler = setInterval(() => {
@@ -313,7 +340,7 @@ async function main() {
       samples.web.push([t, rssMiB(web.pid)]);
       samples.worker.push([t, rssMiB(worker.pid)]);
     }, 1000);
-    const soak = await cannon(`${base}/api/v1/complaints`, fileOpts({ overallRate: 50, connections: 20, duration: SOAK_SECONDS }));
+    const soak = await cannon(`${base}/api/v1/complaints`, fileOpts({ overallRate: soakRate, connections: 20, duration: SOAK_SECONDS }));
     clearInterval(sampler);
     // The first fifth is warm-up (caches, JIT, pools filling); the trend is read on the rest.
     const trend = (points) => {
@@ -327,7 +354,7 @@ async function main() {
     const redisInfo = await ctx.redis.info('server');
     // Our embedded build reports "unknown": its version is the module it is built from.
     const goMod = fs.readFileSync(path.join(ROOT, 'tools/ferretdb/go.mod'), 'utf8').match(/FerretDB\/FerretDB (v\S+)/)?.[1];
-    const ferretVersion = ferret.ferretdbVersion && ferret.ferretdbVersion !== 'unknown' ? ferret.ferretdbVersion : `${goMod ?? '?'} (tools/ferretdb, SQLite, writes serialized per database)`;
+    const ferretVersion = ferret.ferretdbVersion && ferret.ferretdbVersion !== 'unknown' ? ferret.ferretdbVersion : `${goMod ?? '?'} (tools/ferretdb, SQLite, writes serialized per database, _id index patch)`;
     const versions = {
       node: process.version,
       db: `${ferret.ferretdbVersion ? `FerretDB ${ferretVersion}` : 'MongoDB'} (reports ${ferret.version})`,
@@ -359,7 +386,7 @@ async function main() {
       worker: r.workerRatio >= 0.5,
       memory: Math.abs(mem.web.slope) < 2 && Math.abs(mem.worker.slope) < 2,
     };
-    const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}; Node ${versions.node}, ${versions.db}, Redis ${versions.redis}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_SOAK_SECONDS=${SOAK_SECONDS}), this part took ${Math.round((Date.now() - started) / 1000)} s. The database server is shared with other work on this machine: figures move by ±30% between runs.`;
+    const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}; Node ${versions.node}, ${versions.db}, Redis ${versions.redis}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_SOAK_SECONDS=${SOAK_SECONDS}), this part took ${Math.round((Date.now() - started) / 1000)} s; load average (1/5/15 min) ${loadAtStart.map((x) => x.toFixed(1)).join('/')} at the start, ${os.loadavg().map((x) => x.toFixed(1)).join('/')} at the end, on ${os.cpus().length} cores shared with other work: figures move by ±30% between runs and more under load; compare the ratios, measured side by side.`;
     const profileBlock = (what) =>
       [profiles.web && profileMarkdown(`web process, whole run (${what})`, profiles.web), profiles.worker && profileMarkdown(`worker process, whole run (${what})`, profiles.worker)].filter(Boolean).join('\n\n');
     const reqRow = (name, x) => `| ${name} | ${fmt(x.rps, 0)} | ${x.p50} | ${x.p99} | ${x.bad} |`;
@@ -391,7 +418,13 @@ async function main() {
         cmdTable(r.cmd.workerTable),
         '',
         '</details>',
-        ...(!goals.commands || !goals.intake || !goals.p99 ? ['', profileBlock('intake-dominated'), '', 'Where the time goes: not in the web or worker processes (idle most of the run: the sampled CPU above is a small part of the wall time, and of it most is the driver, BSON, mongoose and GC), but waiting for the database: the updates and findAndModifys of a complaint are serialized per database by our FerretDB wrapper (see the probe above), so intake is bound by the number of writes a complaint needs. The bare insert endpoint does one unserialized insert. What is left to remove is listed in the per-collection table: the outbox (notification upsert, its `queued` flag, the `sent` update: 5 of the writes), the update clearing `derivedStaleAt` after each lifecycle change (2), the routing flag (1).'] : []),
+        '',
+        `Why each command is there (${WHY.reduce((s, w) => s + w[2], 0)} in all; the measured figure is higher by the notice-number clashes between processes and the odd retry):`,
+        '',
+        '| process | commands | per complaint | why |',
+        '| --- | --- | --- | --- |',
+        ...WHY.map(([proc, what, n, why]) => `| ${proc} | ${what} | ${n} | ${why} |`),
+        ...(!goals.commands || !goals.intake || !goals.p99 ? ['', profileBlock('intake-dominated'), '', 'Where the time goes: see the profiles above: the web and worker processes against the database commands of a complaint, whose updates and findAndModifys our FerretDB wrapper serializes per database (atomicity); the bare insert endpoint does one unserialized insert. The commands left are each kept by a guarantee (table above); fewer would mean merging other features\' derived records (worklist, deadline watch, dashboard counters) into fewer documents, or an outbox that does not record each mail.'] : []),
       ].join('\n'),
     );
     replaceSection(
@@ -424,7 +457,7 @@ async function main() {
       [
         '## Goal 6: memory',
         '',
-        `Intake at a target 50/s for ${SOAK_SECONDS} s (achieved ${fmt(soak.rps, 1)}/s, ${soak.bad} errors; the issue asks 10 minutes: \`BENCH_SOAK_SECONDS=600 npm run bench\`), RSS sampled every second, trend over the last four fifths:`,
+        `Intake at a target ${soakRate}/s${soakRate < 50 ? ` (the issue asks 50/s; ${SOAK_RATE ? 'BENCH_SOAK_RATE' : 'this run measured less: 80% of the lower of intake and routing throughput'})` : ''} for ${SOAK_SECONDS} s (achieved ${fmt(soak.rps, 1)}/s, ${soak.bad} errors${SOAK_SECONDS < 600 ? '; the issue asks 10 minutes: `BENCH_SOAK_SECONDS=600 npm run bench`' : ''}), RSS sampled every second, trend over the last four fifths:`,
         '',
         '| process | RSS first → last (MiB) | max | slope MiB/min |',
         '| --- | --- | --- | --- |',
@@ -437,17 +470,26 @@ async function main() {
     console.log(fs.readFileSync(OUT, 'utf8'));
     log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
-    await stopChildren(children);
-    await Promise.all([routing.close(), notifications.close()]);
+    // Each step bounded: a close that waits on a connection nobody ends (seen: the run printed
+    // its figures and never exited, so `npm run bench` never reached bench-scale) must not keep
+    // the database server of the bench's own running.
+    const step = (name, p) => Promise.race([Promise.resolve(p).catch((err) => log(`cleanup ${name}: ${err.message}`)), sleep(10_000).then(() => log(`cleanup ${name}: still waiting after 10 s, going on`))]);
+    await step('processes', stopChildren(children));
+    await step('queues', Promise.all([routing.close(), notifications.close()]));
     bullRedis.disconnect();
-    await Promise.all([webProxy.close(), workerProxy.close(), sink.close()]);
-    await db.dropDatabase().catch(() => undefined);
-    await ctx.shutdown();
-    await stopChildren([mongo.child, redis.child]);
+    await step('proxies and SMTP sink', Promise.all([webProxy.close(), workerProxy.close(), sink.close()]));
+    await step('database', db.dropDatabase());
+    await step('app context', ctx.shutdown());
+    await step('servers', stopChildren([mongo.child, redis.child]));
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Exits when done: connections the bench opened for BullMQ (the no-op worker's) or a client of
+// the proxies may keep the event loop alive.
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -24,6 +24,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const FERRET_SRC = path.join(ROOT, 'tools', 'ferretdb');
 const FERRET_BIN = path.join(ROOT, '.cache', 'ferretdb', 'ferretdb-lite');
+const FERRET_PATCHES = path.join(FERRET_SRC, '_patches');
 const DATA = path.join(ROOT, '.data');
 
 const HELP_MONGO = `No MongoDB-compatible server could be found or started. Do one of:
@@ -147,7 +148,45 @@ function ferretSourceHash() {
   const h = createHash('sha256');
   const files = fs.readdirSync(FERRET_SRC).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort();
   for (const f of files) h.update(f).update(fs.readFileSync(path.join(FERRET_SRC, f)));
+  for (const f of ferretPatches()) h.update(`_patches/${f}`).update(fs.readFileSync(path.join(FERRET_PATCHES, f)));
   return h.digest('hex');
+}
+
+/** Files under tools/ferretdb/_patches, by their path inside the FerretDB module. */
+function ferretPatches() {
+  if (!fs.existsSync(FERRET_PATCHES)) return [];
+  return fs
+    .readdirSync(FERRET_PATCHES, { recursive: true })
+    .filter((f) => f.endsWith('.go'))
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
+/**
+ * Prepares the build of tools/ferretdb with the files under tools/ferretdb/_patches in place of
+ * FerretDB's files of the same path (see tools/ferretdb/_patches/README.md): a copy of the FerretDB
+ * module with the patched files in <buildDir>, and a go.mod of its own there that replaces the
+ * module with that copy (`go build -overlay` refuses files in the module cache). Answers the
+ * `-modfile` path.
+ */
+function prepareFerretBuild(go, buildDir) {
+  const r = spawnSync(go, ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'], { cwd: FERRET_SRC, encoding: 'utf8' });
+  const mod = r.status === 0 ? JSON.parse(r.stdout) : null;
+  if (!mod?.Dir) throw new Error(`go mod download of FerretDB failed: ${r.stderr || r.stdout}`);
+  fs.rmSync(buildDir, { recursive: true, force: true });
+  const copy = path.join(buildDir, `FerretDB@${mod.Version}`);
+  fs.cpSync(mod.Dir, copy, { recursive: true });
+  // The module cache is read-only; so is a copy of it.
+  for (const f of ['', ...fs.readdirSync(copy, { recursive: true })]) fs.chmodSync(path.join(copy, f), fs.statSync(path.join(copy, f)).isDirectory() ? 0o755 : 0o644);
+  for (const f of ferretPatches()) {
+    const target = path.join(copy, ...f.split('/'));
+    if (!fs.existsSync(target)) throw new Error(`tools/ferretdb/_patches/${f} replaces a file FerretDB ${mod.Version} does not have`);
+    fs.copyFileSync(path.join(FERRET_PATCHES, ...f.split('/')), target);
+  }
+  const modfile = path.join(buildDir, 'go.mod');
+  fs.writeFileSync(modfile, `${fs.readFileSync(path.join(FERRET_SRC, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${copy}\n`);
+  fs.copyFileSync(path.join(FERRET_SRC, 'go.sum'), path.join(buildDir, 'go.sum'));
+  return modfile;
 }
 
 /**
@@ -166,7 +205,10 @@ export function ensureFerretBinary() {
   // Built under a name of its own and renamed, so a concurrent build or a running server never
   // sees a half-written file.
   const tmp = `${FERRET_BIN}.${process.pid}.tmp`;
-  const r = spawnSync(go, ['build', '-trimpath', '-o', tmp, '.'], { cwd: FERRET_SRC, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CGO_ENABLED: '0' } });
+  const buildDir = `${FERRET_BIN}.${process.pid}.src`;
+  const modfile = prepareFerretBuild(go, buildDir);
+  const r = spawnSync(go, ['build', '-trimpath', `-modfile=${modfile}`, '-o', tmp, '.'], { cwd: FERRET_SRC, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CGO_ENABLED: '0' } });
+  fs.rmSync(buildDir, { recursive: true, force: true });
   if (r.status !== 0) {
     fs.rmSync(tmp, { force: true });
     throw new Error(`go build of tools/ferretdb failed (exit ${r.status ?? r.error?.message}); it needs Go >= 1.24 (${go})`);

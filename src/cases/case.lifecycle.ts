@@ -26,6 +26,13 @@ export interface CaseChange {
    * without reading the state again; if the case moved meanwhile, it is read and tried as usual.
    */
   knownStatus?: CaseState;
+  /**
+   * The caller changes this case again right away (the routing job: assign, then the notice),
+   * and the listeners of that change see both: they are not run for this one. The mark this claim
+   * sets (`derivedStaleAt`) stays until that change's listeners clear it, so should the second
+   * change never come (crash, conflict), the reconciler's refresh-derived job runs them.
+   */
+  deferListeners?: boolean;
 }
 
 type Id = string | Types.ObjectId;
@@ -84,7 +91,7 @@ export async function transition(ctx: ListenerContext, caseId: Id, name: Transit
   const action = change.action ?? (name as TimelineAction);
   const claimed = await claim(ctx, caseId, from, { ...change, set: { ...change.set, status: to } as Record<string, unknown> }, actor, action, to);
   ctx.logger.info({ caseId: String(caseId), transition: name, to, actor: actor.kind, role: actor.role ?? undefined }, `case.${action}`);
-  await notify(ctx, claimed);
+  if (!change.deferListeners) await notify(ctx, claimed);
   return claimed;
 }
 

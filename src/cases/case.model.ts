@@ -221,6 +221,7 @@ const caseSchema = new Schema(
     splitPending: { type: Boolean, default: false },
     splitFrom: { type: Schema.Types.ObjectId, ref: 'Case', default: null },
     // False when the routing job could not be queued (Redis down): the reconciler picks it up.
+    // A filed case is saved with true, before its job is added (see REQUEUE_AFTER_MS).
     routingQueued: { type: Boolean, default: false },
     // Set by every change, cleared once the lifecycle listeners (derived records) have run for it.
     derivedStaleAt: { type: Date, default: null },

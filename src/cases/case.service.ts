@@ -72,8 +72,11 @@ export async function getCaseNumber(id: Types.ObjectId): Promise<string | null> 
 }
 
 /** Cases whose routing job could not be queued (Redis was down), for the reconciler. */
-export async function findUnroutedCases(limit: number): Promise<string[]> {
-  return (await Case.find({ routingQueued: false, status: 'submitted' }, { _id: 1 }).limit(limit).lean()).map((c) => String(c._id));
+export async function findUnroutedCases(limit: number, queuedBefore: Date): Promise<string[]> {
+  // Not queued, or recorded as queued long ago and still not routed (its job may never have been
+  // added: the process died between saving the case and adding it).
+  const filter = { status: 'submitted' as const, $or: [{ routingQueued: false }, { submittedAt: { $lte: queuedBefore } }] };
+  return (await Case.find(filter, { _id: 1 }).limit(limit).lean()).map((c) => String(c._id));
 }
 
 /** Assignments whose notice is not issued yet (its job was lost), for the reconciler. */

@@ -52,8 +52,9 @@ export interface Filed {
 
 /**
  * Files a complaint from any channel. Order matters for "nothing submitted is ever lost": the
- * case and the identity are saved first, then the routing job is queued; if Redis is down the
- * case keeps routingQueued=false and the reconciler queues it later.
+ * case and the identity are saved first, then the routing job is queued. The case is saved as
+ * queued (routingQueued); if Redis is down it is marked not queued and the reconciler queues it
+ * later; if the process dies before queueing, the reconciler finds it by its age (REQUEUE_AFTER_MS).
  */
 export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: Filer, opts: IntakeOptions = {}): Promise<Filed> {
   const now = ctx.clock.now();
@@ -99,6 +100,7 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
         letterId: filer.letterId ?? null,
         attachments,
         submittedAt: now,
+        routingQueued: true,
       },
       { at: now, actor: filer.userId ? { kind: 'user', userId: filer.userId, role: filer.role ?? null } : { kind: 'citizen' }, action: 'submitted', note: filer.channel },
     );
@@ -116,9 +118,9 @@ export async function fileComplaint(ctx: Context, input: ComplaintInput, filer: 
   // that long once, not once per job.
   await Promise.all([
     (async () => {
-      if (await tryEnqueue(ctx, routeCaseJob, { caseId: String(caseId) })) await markCase(caseId, { routingQueued: true });
+      if (!(await tryEnqueue(ctx, routeCaseJob, { caseId: String(caseId) }))) await markCase(caseId, { routingQueued: false });
     })(),
-    input.email ? requestMail(ctx, { key: `receipt:${String(caseId)}`, kind: 'complaint-receipt', caseId, data: {} }) : undefined,
+    input.email ? requestMail(ctx, { key: `receipt:${String(caseId)}`, kind: 'complaint-receipt', caseId, data: { number } }) : undefined,
   ]);
   return { id: String(caseId), number, trackingCode, trackingSecret, repeated: false };
 }

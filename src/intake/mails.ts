@@ -5,15 +5,16 @@ import { mailText } from '../i18n/mail-text';
 
 declare module '../platform/mail/mail.kinds' {
   interface MailKinds {
-    'complaint-receipt': Record<string, never>;
+    // The case number (not personal data) saves the renderer reading the case; older records lack it.
+    'complaint-receipt': { number?: string };
   }
 }
 
 /** The receipt, to the filer's own address; it never carries the tracking secret. */
 export const receiptMail = defineMail('complaint-receipt', async (n) => {
-  const [c, who] = await Promise.all([findCase(n.caseId!), filerContact(n.caseId)]);
-  if (!c || !who?.email) return null;
-  return { to: [who.email], ...mailText('complaint-receipt', { number: c.number, code: who.trackingCode }) };
+  const [number, who] = await Promise.all([n.data.number ?? findCase(n.caseId!).then((c) => c?.number), filerContact(n.caseId)]);
+  if (!number || !who?.email) return null;
+  return { to: [who.email], ...mailText('complaint-receipt', { number, code: who.trackingCode }) };
 });
 
 export const intakeMails = [receiptMail];

@@ -26,7 +26,21 @@ export function markOf(c: CaseLean, tz: string): CaseMark {
 }
 
 async function applyIncrements(inc: Map<string, Record<string, number>>): Promise<void> {
-  await Promise.all([...inc].map(([doc, fields]) => countModelOf(doc).updateOne({ _id: doc }, { $inc: fields }, { upsert: true })));
+  // One update command per counter collection with a statement per document (a change moves
+  // two to four of them), not one command each: every change of every case pays for this (issue 14, goal 1).
+  const byModel = new Map<ReturnType<typeof countModelOf>, [string, Record<string, number>][]>();
+  for (const [doc, fields] of inc) {
+    const model = countModelOf(doc);
+    byModel.set(model, [...(byModel.get(model) ?? []), [doc, fields]]);
+  }
+  await Promise.all(
+    [...byModel].map(([model, docs]) =>
+      model.bulkWrite(
+        docs.map(([doc, fields]) => ({ updateOne: { filter: { _id: doc }, update: { $inc: fields }, upsert: true } })),
+        { ordered: false },
+      ),
+    ),
+  );
 }
 
 /**

@@ -27,6 +27,30 @@ export async function createNumbered<T extends { year: number; seq: number }>(
   fields: Record<string, unknown>,
 ): Promise<{ doc: T & { _id: Types.ObjectId }; created: boolean }> {
   const key = `${model.collection.collectionName}-${year}`;
+  return oneAtATime(key, () => numberOnce(model, key, year, identity, fields));
+}
+
+// A process numbers one document of a series at a time: its own calls (a worker runs several
+// jobs at once) would otherwise read the same hint and clash on the same number, each clash an
+// insert and a read more. Other processes may still clash; the loop below handles that.
+const queues = new Map<string, Promise<unknown>>();
+
+function oneAtATime<R>(key: string, fn: () => Promise<R>): Promise<R> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(fn);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  // The series' entry goes once nothing waits on it.
+  void tail.then(() => queues.get(key) === tail && queues.delete(key));
+  return run;
+}
+
+async function numberOnce<T extends { year: number; seq: number }>(
+  model: Model<T>,
+  key: string,
+  year: number,
+  identity: Record<string, unknown>,
+  fields: Record<string, unknown>,
+): Promise<{ doc: T & { _id: Types.ObjectId }; created: boolean }> {
   const hint = await NumberHint.findById(key).lean();
   // No hint yet (the series' first number this year, or numbers from before hints existed).
   let last = hint ? hint.seq : ((await model.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>())?.seq ?? 0);

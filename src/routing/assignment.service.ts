@@ -79,6 +79,8 @@ export async function assignCase(ctx: Context, caseId: string, order: Assignment
     action: first ? 'assigned' : 'rerouted',
     only: order.only,
     knownStatus: order.current?.status,
+    // The caller's notice event follows at once; its listeners see the assignment too.
+    deferListeners: order.noticeByCaller,
     guard: { assignmentNo: c.assignmentNo },
     set: {
       assignedUnitId: unit!._id as Types.ObjectId,

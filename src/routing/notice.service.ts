@@ -44,6 +44,13 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
   const outcome = created ? 'issued' : 'exists';
   if (created) ctx.logger.info({ caseId: String(c._id), noticeId: String(notice._id), seq: notice.seq, year }, 'notice.issued');
 
+  // The mails are owed before the case says the notice is issued (noticePending false): a process
+  // dying in between leaves noticePending, so the retried or reconciled job comes back here and
+  // finds them recorded. The other way round, a death in between left a notice nobody mailed.
+  // Recorded (and sent) once per notice whatever happens below; a repeat is a no-op.
+  await requestMail(ctx, { key: `notice:${String(notice._id)}`, kind: 'notice-issued', caseId: c._id, unitId: notice.unitId, data: { noticeId: String(notice._id) } });
+  await announceStatus(ctx, c, 'assigned', c.assignmentNo);
+
   // Signing (签收) is due a few working days after the notice; the correction deadline does not move.
   const signDue = await signDueAfter(ctx, notice.issuedAt);
   try {
@@ -56,9 +63,6 @@ export async function issueNotice(ctx: Pick<Context, 'clock' | 'logger' | 'queue
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
   }
-  // Recorded (and sent) once per notice whatever happens above; a repeat is a no-op.
-  await requestMail(ctx, { key: `notice:${String(notice._id)}`, kind: 'notice-issued', caseId: c._id, unitId: notice.unitId, data: { noticeId: String(notice._id) } });
-  await announceStatus(ctx, c, 'assigned', c.assignmentNo);
   return outcome;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { findUnroutedCases } from '../cases/case.service';
 import { markCase, markRoutingLost } from '../cases/case.store';
 import { defineJob } from '../platform/jobs/define-job';
+import { REQUEUE_AFTER_MS } from '../platform/jobs/enqueue';
 import { routeCase } from './routing.service';
 
 /** Routes a new case by the administrator's rules (job `route-<caseId>`, once per case). */
@@ -16,7 +17,7 @@ export const routeCaseJob = defineJob<{ caseId: string }>({
     await markCase(caseId, { routingQueued: false }, { status: 'submitted' });
   },
   pending: {
-    find: async (limit) => (await findUnroutedCases(limit)).map((id) => ({ caseId: id })),
+    find: async (limit, ctx) => (await findUnroutedCases(limit, new Date(ctx.clock.now().getTime() - REQUEUE_AFTER_MS))).map((id) => ({ caseId: id })),
     queued: async ({ caseId }) => {
       await markCase(caseId, { routingQueued: true });
     },

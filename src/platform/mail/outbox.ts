@@ -1,9 +1,9 @@
 import { getSystemErrorName } from 'node:util';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Context } from '../../context';
 import { defineJob, type JobContext } from '../jobs/define-job';
-import { tryEnqueue } from '../jobs/enqueue';
+import { REQUEUE_AFTER_MS, tryEnqueue } from '../jobs/enqueue';
 import type { MailDefinition, MailKind, MailKinds } from './mail.kinds';
 import { Notification } from './notification.model';
 
@@ -19,22 +19,26 @@ export interface MailRequest<K extends MailKind> {
 /**
  * Records that an email is owed and queues its delivery. Recording first (upsert on a
  * deterministic key) makes a repeated call a no-op and lets the reconciler finish the job if
- * Redis is down now.
+ * Redis is down now. A new record is saved as queued before its job is added: if Redis refuses
+ * it is marked not queued; if the process dies first, the reconciler finds it by its age
+ * (REQUEUE_AFTER_MS).
  */
 export async function requestMail<K extends MailKind>(ctx: Pick<Context, 'queues' | 'logger'>, req: MailRequest<K>): Promise<void> {
-  const doc = await Notification.findOneAndUpdate(
+  // The record as it was before this call: null when this call created it (with this _id).
+  const _id = new Types.ObjectId();
+  const earlier = await Notification.findOneAndUpdate(
     { key: req.key },
-    { $setOnInsert: { key: req.key, kind: req.kind, caseId: req.caseId ?? null, unitId: req.unitId ?? null, data: req.data ?? null } },
-    { upsert: true, returnDocument: 'after' },
+    { $setOnInsert: { _id, key: req.key, kind: req.kind, caseId: req.caseId ?? null, unitId: req.unitId ?? null, data: req.data ?? null, queued: true } },
+    { upsert: true, returnDocument: 'before' },
   ).lean();
-  if (!doc || doc.status === 'sent' || doc.queued) return;
-  await queueDelivery(ctx, String(doc._id));
-}
-
-async function queueDelivery(ctx: Pick<Context, 'queues' | 'logger'>, notificationId: string): Promise<boolean> {
-  const queued = await tryEnqueue(ctx, sendMailJob, { notificationId });
-  if (queued) await Notification.updateOne({ _id: notificationId }, { $set: { queued: true } });
-  return queued;
+  if (earlier && earlier.status !== 'pending') return;
+  // A pending earlier record is queued again even if it says queued: a job retried after its
+  // process died between recording the mail and adding its job must add it now, not a minute
+  // later through the reconciler. Adding it twice changes nothing (same job id).
+  const id = earlier?._id ?? _id;
+  const queued = await tryEnqueue(ctx, sendMailJob, { notificationId: String(id) });
+  // Written only when the record says otherwise (a new one says queued).
+  if (queued !== (earlier ? earlier.queued : true)) await Notification.updateOne({ _id: id, status: 'pending' }, { $set: { queued } });
 }
 
 /**
@@ -100,7 +104,13 @@ export const sendMailJob = defineJob<{ notificationId: string }>({
     await Notification.updateOne({ _id: notificationId, status: 'pending' }, { $set: { queued: false } });
   },
   pending: {
-    find: async (limit) => (await Notification.find({ queued: false, status: 'pending' }, { _id: 1 }).limit(limit).lean()).map((n) => ({ notificationId: String(n._id) })),
+    // Not queued, or recorded as queued long ago and still pending (its job may never have been
+    // added: the process died between recording the mail and adding the job).
+    // createdAt is the database layer's wall-clock timestamp, so its age is read on the wall clock.
+    find: async (limit) => {
+      const filter = { status: 'pending' as const, $or: [{ queued: false }, { createdAt: { $lte: new Date(Date.now() - REQUEUE_AFTER_MS) } }] };
+      return (await Notification.find(filter, { _id: 1 }).limit(limit).lean()).map((n) => ({ notificationId: String(n._id) }));
+    },
     queued: async ({ notificationId }) => {
       await Notification.updateOne({ _id: notificationId }, { $set: { queued: true } });
     },

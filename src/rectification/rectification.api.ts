@@ -4,7 +4,7 @@ import { findCase } from '../cases/case.service';
 import type { CaseLean } from '../cases/case.model';
 import { ForbiddenError } from '../platform/http/errors';
 import { requireRole } from '../platform/http/require-role';
-import { idParam, parseOrThrow, wholeNumber } from '../platform/http/validate';
+import { idParam, parseOrThrow, parseQuery, wholeNumber } from '../platform/http/validate';
 import { caseJson } from './case.json';
 import { recordContact } from './contact.service';
 import { decideExtension, requestExtension } from './extensions.service';
@@ -58,7 +58,7 @@ export function rectificationApiRoutes(ctx: Context): Router {
   r.get('/units/:id/metrics', requireRole('commission', 'admin', 'unit'), async (req, res) => {
     const unitId = idParam(req);
     if (req.user!.role === 'unit' && String(req.user!.unitId) !== unitId) throw new ForbiddenError();
-    const q = parseOrThrow(s.metricsQuery, req.query);
+    const q = parseQuery(s.metricsQuery, req.query);
     const fallback = yearToDate(ctx);
     res.json(await unitMetrics(ctx, unitId, { from: q.from ?? fallback.from, to: q.to ?? fallback.to }));
   });

@@ -8,7 +8,7 @@ import { acceptAttachments, openAttachment, unitMaySee, type UploadedFile } from
 import { ForbiddenError, NotFoundError, type ValidationError } from '../platform/http/errors';
 import { formAction } from '../platform/http/form-action';
 import { requireRole } from '../platform/http/require-role';
-import { fieldErrors, idParam, parseOrThrow, wholeNumber } from '../platform/http/validate';
+import { fieldErrors, idParam, parseOrThrow, parseQuery, wholeNumber } from '../platform/http/validate';
 import { findUnit } from '../units/unit.service';
 import { recordContact } from './contact.service';
 import { decideExtension, requestExtension } from './extensions.service';
@@ -97,9 +97,10 @@ export function rectificationRoutes(ctx: Context, casePage: CasePage): Router {
 
   // The handling record: the commission for any unit, unit staff for their own.
   const metricsPage = async (req: Request, res: import('express').Response, unitId: string) => {
-    const q = s.metricsQuery.safeParse(req.query);
+    // A bad or reversed date is a 400 naming it, not other figures shown without a word.
+    const q = parseQuery(s.metricsQuery, req.query);
     const fallback = yearToDate(ctx);
-    const period = { from: (q.success && q.data.from) || fallback.from, to: (q.success && q.data.to) || fallback.to };
+    const period = { from: q.from || fallback.from, to: q.to || fallback.to };
     const u = await findUnit(unitId);
     if (!u) throw new NotFoundError();
     res.render('rectification/metrics', { unit: u, metrics: await unitMetrics(ctx, unitId, period), period });

@@ -16,7 +16,15 @@ const FILE_MAX_AGE = 300;
 /** The page, per browser (it carries the user's language and, when logged in, their menu). */
 const PAGE_MAX_AGE = 60;
 
-const openDataQuery = z.object({ year: z.coerce.number({ error: 'invalid' }).int({ error: 'invalid' }).min(2000, { error: 'out_of_range' }).max(2100, { error: 'out_of_range' }).optional() });
+// Four digits only: a number parser would take `0x7E9` or `2.026e3` for a year.
+const openDataQuery = z.object({
+  year: z
+    .string({ error: 'invalid' })
+    .regex(/^\d{4}$/, { error: 'invalid' })
+    .transform(Number)
+    .refine((y) => y >= 2000 && y <= 2100, { error: 'out_of_range' })
+    .optional(),
+});
 
 /**
  * The open-data downloads, anonymous and without a session (mounted before the session store, so

@@ -121,6 +121,8 @@ describe('list filters', () => {
     for (const format of ['csv', 'json']) {
       expectErrorPage(await request(t.app).get(`/open-data/cases.${format}?year[]=2026`).set('Accept', 'text/html'), 400, 'year', /只能填一个值/);
       expectErrorPage(await request(t.app).get(`/open-data/cases.${format}?year[x]=2026`).set('Accept', 'text/html'), 400, 'year', /只能填一个值/);
+      // A number parser would read these as 2025 and 2026.
+      for (const odd of ['0x7E9', '2.026e3', '+2026']) expect((await request(t.app).get(`/open-data/cases.${format}?year=${encodeURIComponent(odd)}`).set('Accept', 'text/html')).status).toBe(400);
     }
   });
 
@@ -137,6 +139,14 @@ describe('list filters', () => {
     const api = await request(t.app).get(`/api/v1/units/${String(unit._id)}/metrics?from=2026-03-31&to=2026-03-01`).set('Authorization', `Bearer ${token}`);
     expect(api.status).toBe(400);
     expect(api.body.fields).toEqual({ to: 'end_before_start' });
+    // The metrics pages too: not the year so far shown without a word.
+    expectErrorPage(await b.agent.get(`/commission/units/${String(unit._id)}/metrics?from=2026-03-31&to=2026-03-01`), 400, 'to', /结束日期不能早于开始日期/);
+    expectErrorPage(await b.agent.get(`/commission/units/${String(unit._id)}/metrics?from[]=2026-03-01`), 400, 'from', /只能填一个值/);
+    await b.agent.get(`/commission/units/${String(unit._id)}/metrics?from=2026-03-01&to=2026-03-31`).expect(200);
+    await givenUser('unit', { username: 'range-u', unitCode: 'WS01' });
+    const u = browser(t.app);
+    await u.login('range-u');
+    expectErrorPage(await u.agent.get('/unit/metrics?from=2026-03-31&to=2026-03-01'), 400, 'to', /结束日期不能早于开始日期/);
   });
 });
 

@@ -216,7 +216,8 @@ export async function refreshSnapshot(ctx: Ctx, opts: { full?: boolean } = {}): 
   // changes only after writing its snapshot, so this one then starts from that snapshot.
   const changes = await pendingChanges();
   const previous = await TransparencySnapshot.findById('current', { files: 1, state: 1 }).lean<{ files: SnapshotFile[]; state?: RefreshState }>();
-  const state = previous?.state;
+  // A snapshot written before `minimize: false` lost its empty totals and lists: read them as empty.
+  const state = previous?.state ? { ...previous.state, totals: previous.state.totals ?? {}, recent: previous.state.recent ?? [] } : undefined;
   const months = monthsOf(period);
   const current = monthOf(countyDate(now, ctx.config.TZ_COUNTY));
 

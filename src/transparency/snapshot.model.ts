@@ -32,7 +32,8 @@ const snapshotSchema = new Schema(
     // What the next refresh needs to patch instead of reading every case (RefreshState in refresh.service.ts).
     state: { type: Schema.Types.Mixed },
   },
-  { timestamps: false, versionKey: false },
+  // minimize: false keeps empty objects (no cases yet: `totals: {}`); the next refresh reads them.
+  { timestamps: false, versionKey: false, minimize: false },
 );
 
 export const TransparencySnapshot = model('TransparencySnapshot', snapshotSchema, 'transparency_snapshots');

@@ -16,15 +16,8 @@ function sourceFiles(dir: string): string[] {
 
 /** The folder a file belongs to: `cases`, `platform/http`...; files at the top of src/ are their own node. */
 function nodeOf(file: string): string {
-  // A feature's messages (`<feature>.i18n.ts`, data only: checked below) belong to the i18n node
-  // that reads them; otherwise i18n -> feature -> cases -> i18n would look like a loop.
-  if (file.endsWith('.i18n.ts')) return 'i18n';
   const rel = path.relative(SRC, file).split(path.sep);
   if (rel.length === 1) return rel[0]!.replace(/\.ts$/, '');
-  // A feature's messages (`<feature>.i18n.ts`, registered in src/i18n/features.ts) are plain data
-  // importing nothing: their own node, or every feature with texts that imports cases/ (which uses
-  // the translator) would be a loop through i18n.
-  if (/\.i18n\.ts$/.test(rel[rel.length - 1]!)) return rel.join('/');
   return rel[0] === 'platform' && rel.length > 2 ? `platform/${rel[1]}` : rel[0]!;
 }
 
